@@ -1,0 +1,59 @@
+# The README's two commands: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := $(CURDIR)/demo.sqlite3
+DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev DATABASE_URL=sqlite:///$(DEMO_DB)
+
+NODE_STAMP := node_modules/.installed
+STATIC_BUILT := static/govuk/app.css
+
+.PHONY: demo test venv static lint format clean
+
+venv: $(STAMP)
+
+static: $(STATIC_BUILT)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to build the GOV.UK Frontend styles."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(STATIC_BUILT): $(NODE_STAMP) frontend/app.scss frontend/build.mjs frontend/init.mjs
+	npm run --silent build
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: venv static
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "Demo logins (demo only; password for all: demo-password-2017):"
+	@echo "  inspector        Care Inspectorate Wales inspector"
+	@echo "  wg-official      Welsh Government official"
+	@echo "  powys-officer    Powys County Council officer"
+	@echo "  cardiff-officer  Cardiff Council officer"
+	@echo "  admin            administrator (Django admin)"
+	@echo ""
+	@echo "Serving on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops."
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv static
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules static demo.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,24 @@
+"""The service navigation, by role."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.permissions import is_council_officer_of, is_inspector, is_official
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [("home", _("Home"), reverse("home"))]
+    if is_inspector(user) or is_official(user) or is_council_officer_of(user, user.organisation_id):
+        items.append(("inspections", _("Inspections"), reverse("inspections:list")))
+        items.append(("notices", _("Warning notices"), reverse("intervention:notice_list")))
+    if user.is_staff:
+        items.append(("admin", _("Administration"), reverse("admin:index")))
+    path = request.path
+    result = []
+    for key, label, url in items:
+        active = path == url if key == "home" else path.startswith(url)
+        result.append({"key": key, "label": label, "url": url, "active": active})
+    return {"navigation": result}
