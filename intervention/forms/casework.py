@@ -1,0 +1,219 @@
+"""Forms for working an issued notice: they only collect input, in GOV.UK wording."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import OrganisationKind
+from accounts.forms import GovukDateField
+from accounts.models import Organisation
+from intervention.choices import InterventionPower, NoticeState
+from intervention.models import EVIDENCE_HEADER_BYTES, EVIDENCE_TYPES, evidence_content_type
+
+# Limits on evidence files; EVIDENCE_MAX_FILE_SIZE in settings overrides the size (tests use a small one).
+EVIDENCE_MAX_FILES = 10
+EVIDENCE_MAX_FILE_SIZE = 20 * 1024 * 1024
+
+
+def _not_future(day: datetime.date | None) -> datetime.date | None:
+    if day and day > datetime.date.today():
+        raise ValidationError(_("The date must be today or in the past"))
+    return day
+
+
+class NoticeFilterForm(forms.Form):
+    """Narrow the list of notices; the council choice is only offered to people who see every council."""
+
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("All states")), *NoticeState.choices], required=False
+    )
+    council = forms.ModelChoiceField(
+        label=_("Council"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY).order_by("name"),
+        required=False,
+        empty_label=_("All councils"),
+    )
+
+    def __init__(self, *args, with_council: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_council:
+            del self.fields["council"]
+
+    def filter(self, notices: QuerySet) -> QuerySet:
+        data = self.cleaned_data
+        if data.get("state"):
+            notices = notices.filter(state=data["state"])
+        if data.get("council"):
+            notices = notices.filter(case__council=data["council"])
+        return notices
+
+
+class RecordedDateForm(forms.Form):
+    """The date the Ministers did something, and where it is recorded (laying, report)."""
+
+    on = GovukDateField(
+        label=_("Date"),
+        help_text=_("For example, 7 11 2017"),
+        error_messages={"required": _("Enter the date")},
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        help_text=_("For example the laid paper number, or a link to the statement"),
+        max_length=500,
+        error_messages={"required": _("Enter the reference")},
+    )
+
+    def clean_on(self):
+        return _not_future(self.cleaned_data["on"])
+
+
+class EscalateForm(forms.Form):
+    """The Ministers move to intervene: the power, the terms of the proposed direction and why."""
+
+    power = forms.ChoiceField(
+        label=_("Power the Ministers propose to use"),
+        choices=InterventionPower.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the power the Ministers propose to use")},
+    )
+    terms = forms.CharField(
+        label=_("Terms of the proposed direction"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={"required": _("Enter the terms of the proposed direction")},
+    )
+    nominee = forms.CharField(
+        label=_("Nominee (optional)"),
+        help_text=_("The person or body that would perform the function, if the direction names one"),
+        max_length=300,
+        required=False,
+    )
+    on = GovukDateField(
+        label=_("Date the Ministers decided to intervene"),
+        help_text=_("For example, 19 1 2018"),
+        error_messages={"required": _("Enter the date the Ministers decided to intervene")},
+    )
+    reason = forms.CharField(
+        label=_("Why the notice is being escalated"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Enter why the notice is being escalated")},
+    )
+
+    def clean_on(self):
+        return _not_future(self.cleaned_data["on"])
+
+
+class DocumentSubmitForm(forms.Form):
+    """The council sends a document it keeps elsewhere: the improvement plan or a Board report."""
+
+    on = GovukDateField(
+        label=_("Date it was sent"),
+        help_text=_("For example, 13 11 2017"),
+        error_messages={"required": _("Enter the date it was sent")},
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={"required": _("Enter a summary")},
+    )
+    document_reference = forms.CharField(
+        label=_("Document reference (optional)"),
+        help_text=_("Where Welsh Government can find the document, for example a file path or link"),
+        max_length=500,
+        required=False,
+    )
+
+    def clean_on(self):
+        return _not_future(self.cleaned_data["on"])
+
+
+class MultipleFileInput(forms.FileInput):
+    """A file input that lets a person choose several files at once."""
+
+    allow_multiple_selected = True
+
+
+def _size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size // (1024 * 1024)}MB"
+    return f"{max(size // 1024, 1)}KB"
+
+
+class EvidenceFilesField(forms.FileField):
+    """One or more evidence files, each checked by its extension and by its first bytes."""
+
+    widget = MultipleFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)})
+    default_error_messages = {
+        "required": _("Select at least one file"),
+        "too_many": _("Select %(count)s files or fewer"),
+        "invalid": _("The selected file could not be read: choose it again"),
+        "missing": _("The selected file could not be read: choose it again"),
+        "empty": _("The selected file is empty"),
+        "too_big": _("The selected file %(name)s must be smaller than %(limit)s"),
+        "wrong_type": _(
+            "The selected file %(name)s must be a PDF, Word document, Excel spreadsheet or image"
+        ),
+    }
+
+    def clean(self, data, initial=None):
+        uploads = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > EVIDENCE_MAX_FILES:
+            raise ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"count": EVIDENCE_MAX_FILES}
+            )
+        cleaned = [super(EvidenceFilesField, self).clean(upload, initial) for upload in uploads]
+        errors = [error for upload in cleaned for error in self._check(upload)]
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+    def _check(self, upload) -> list[ValidationError]:
+        name = f"“{upload.name}”"
+        limit = getattr(settings, "EVIDENCE_MAX_FILE_SIZE", EVIDENCE_MAX_FILE_SIZE)
+        if upload.size > limit:
+            return [
+                ValidationError(
+                    self.error_messages["too_big"],
+                    code="too_big",
+                    params={"name": name, "limit": _size_label(limit)},
+                )
+            ]
+        upload.seek(0)
+        head = upload.read(EVIDENCE_HEADER_BYTES)
+        upload.seek(0)
+        if evidence_content_type(upload.name, head) is None:
+            return [
+                ValidationError(self.error_messages["wrong_type"], code="wrong_type", params={"name": name})
+            ]
+        return []
+
+
+class EvidenceForm(forms.Form):
+    """The council's statement that a requirement is met, with the files that show it."""
+
+    statement = forms.CharField(
+        label=_("How the council has met this requirement"),
+        help_text=_("Say what was done, when, and what the attached files show"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        error_messages={"required": _("Enter how the council has met this requirement")},
+    )
+    files = EvidenceFilesField(
+        label=_("Upload evidence files"),
+        help_text=_(
+            "PDF, Word, Excel, PNG or JPEG files, up to 10 files, each smaller than 20MB. "
+            "You can select several files at once."
+        ),
+    )

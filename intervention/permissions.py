@@ -1,0 +1,90 @@
+"""Who may do what in an intervention: pure (object, user) -> bool predicates that never raise.
+
+The same predicates feed each transition's `permission=` (what buttons a person sees) and the
+services' checks (what is enforced), through accounts.audit.apply_transition.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from accounts.permissions import is_council_officer_of, is_inspector, is_official
+
+from .choices import NoticeState
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from .models import (
+        BoardReport,
+        ImprovementPlan,
+        InterventionCase,
+        Requirement,
+        WarningNotice,
+    )
+
+
+def can_view_case(case: InterventionCase, user: User) -> bool:
+    return is_official(user) or is_inspector(user) or is_council_officer_of(user, case.council_id)
+
+
+def can_view_notice(notice: WarningNotice, user: User) -> bool:
+    """Officials see every notice; others see a notice once it is given, councils only their own."""
+    if is_official(user):
+        return True
+    if notice.state == NoticeState.DRAFT:
+        return False
+    return is_inspector(user) or is_council_officer_of(user, notice.case.council_id)
+
+
+def is_official_for(obj: object, user: User) -> bool:
+    """Welsh Government officials decide every Ministerial step, on any council's case."""
+    return is_official(user)
+
+
+def is_council_officer_for_notice(notice: WarningNotice, user: User) -> bool:
+    return is_council_officer_of(user, notice.case.council_id)
+
+
+def can_submit_requirement(requirement: Requirement, user: User) -> bool:
+    return is_council_officer_for_notice(requirement.notice, user)
+
+
+def can_submit_plan(plan: ImprovementPlan, user: User) -> bool:
+    return is_council_officer_for_notice(plan.notice, user)
+
+
+def can_submit_board_report(report: BoardReport, user: User) -> bool:
+    return is_council_officer_for_notice(report.notice, user)
+
+
+# Readable names for the Ministerial predicates used on each model.
+can_manage_case = is_official_for  # InterventionCase
+can_manage_notice = is_official_for  # WarningNotice
+can_decide_requirement = is_official_for  # Requirement
+can_decide_plan = is_official_for  # ImprovementPlan
+can_manage_intervention = is_official_for  # Intervention
+
+
+def can_create_case(user: User) -> bool:
+    return is_official(user)
+
+
+def can_draft_notice(case: InterventionCase, user: User) -> bool:
+    return is_official(user)
+
+
+__all__ = [
+    "can_view_case",
+    "can_view_notice",
+    "can_submit_requirement",
+    "can_submit_plan",
+    "can_submit_board_report",
+    "can_manage_case",
+    "can_manage_notice",
+    "can_decide_requirement",
+    "can_decide_plan",
+    "can_manage_intervention",
+    "can_create_case",
+    "can_draft_notice",
+]
