@@ -1,0 +1,123 @@
+"""Query budgets: each inspection page costs the same with 5 rows as with 500."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inspections import services
+from inspections.choices import FindingKind, FindingTheme, InspectionState
+from inspections.models import Finding, Inspection, Recommendation
+from tests.factories import InspectionFactory, StatutoryFunctionFactory
+
+# Each budget: session, user and the person's organisation (3), then the page's own queries.
+LIST_BUDGET = 6  # + count, page of inspections, councils for the filter
+DETAIL_BUDGET = 9  # + inspection, fieldwork, findings, their functions, recommendations, their findings
+HISTORY_BUDGET = (
+    9  # + inspection, its history, council and lead names, findings' and recommendations' history
+)
+
+SIZES = [5, 500]
+
+
+@pytest.fixture
+def inspection(powys, inspector):
+    inspection = InspectionFactory(
+        council=powys,
+        title="Inspection of children's services, Powys",
+        state=InspectionState.DRAFT_ISSUED,
+        draft_issued_on=datetime.date(2017, 9, 5),
+        lead_inspector=inspector,
+    )
+    services.fieldwork_period_add(
+        inspection=inspection,
+        by=inspector,
+        starts_on=datetime.date(2017, 6, 19),
+        ends_on=datetime.date(2017, 6, 23),
+    )
+    return inspection
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("role", ["inspector", "official", "powys_officer"])
+def test_list(client, people, powys, cardiff, rows, role, django_assert_max_num_queries):
+    Inspection.objects.bulk_create(
+        Inspection(
+            council=powys if n % 2 else cardiff,
+            title=f"Inspection {n}",
+            service_area="children",
+            inspection_type="planned",
+            lead_inspector=people["inspector"],
+        )
+        for n in range(rows)
+    )
+    client.force_login(people[role])
+    with django_assert_max_num_queries(LIST_BUDGET):
+        response = client.get(reverse("inspections:list"), {"page": 2 if rows > 25 else 1})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("role", ["inspector", "official", "powys_officer"])
+def test_detail(client, people, inspection, rows, role, django_assert_max_num_queries):
+    functions = StatutoryFunctionFactory.create_batch(3)
+    findings = Finding.objects.bulk_create(
+        Finding(
+            inspection=inspection,
+            theme=FindingTheme.values[n % len(FindingTheme.values)],
+            kind=FindingKind.values[n % len(FindingKind.values)],
+            text=f"Finding {n}",
+            position=n + 1,
+        )
+        for n in range(rows)
+    )
+    Through = Finding.statutory_functions.through
+    Through.objects.bulk_create(
+        Through(finding_id=finding.pk, statutoryfunction_id=function.pk)
+        for finding in findings
+        for function in functions
+    )
+    recommendations = Recommendation.objects.bulk_create(
+        Recommendation(inspection=inspection, number=n + 1, text=f"Recommendation {n}") for n in range(rows)
+    )
+    RecommendationFindings = Recommendation.findings.through
+    RecommendationFindings.objects.bulk_create(
+        RecommendationFindings(recommendation_id=recommendation.pk, finding_id=finding.pk)
+        for recommendation, finding in zip(recommendations, findings, strict=True)
+    )
+    client.force_login(people[role])
+    with django_assert_max_num_queries(DETAIL_BUDGET):
+        response = client.get(reverse("inspections:detail", args=[inspection.pk]))
+    assert response.status_code == 200
+    assert f"Finding {rows - 1}" in response.content.decode()
+
+
+def _copies(row, count):
+    """Return `count` unsaved copies of history row `row`, a second apart."""
+    values = {
+        f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.attname != "history_id"
+    }
+    model = type(row)
+    start = timezone.now()
+    return [
+        model(**{**values, "history_date": start + datetime.timedelta(seconds=n), "history_type": "~"})
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("role", ["inspector", "official", "powys_officer"])
+def test_history(client, people, inspection, rows, role, django_assert_max_num_queries):
+    inspector = people["inspector"]
+    finding = services.finding_create(
+        inspection=inspection, by=inspector, theme="assessment", kind="strength", text="Timely."
+    )
+    recommendation = services.recommendation_create(inspection=inspection, by=inspector, text="Keep it up.")
+    Inspection.history.bulk_create(_copies(inspection.history.latest(), rows))
+    Finding.history.bulk_create(_copies(finding.history.latest(), rows))
+    Recommendation.history.bulk_create(_copies(recommendation.history.latest(), rows))
+    client.force_login(people[role])
+    with django_assert_max_num_queries(HISTORY_BUDGET):
+        response = client.get(reverse("inspections:history", args=[inspection.pk]))
+    assert response.status_code == 200

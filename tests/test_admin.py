@@ -1,0 +1,708 @@
+"""The Django admin: reference data is edited there; records and the audit trail are only read."""
+
+import datetime
+
+import django_fsm as fsm
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.sites import site
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_fsm.admin import FSMAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import HistoricalChanges
+
+from accounts.admin import ReadOnlyRecordAdmin
+from accounts.choices import OrganisationKind, Role
+from accounts.models import Organisation, TransitionLog, User
+from inspections import services as inspection_services
+from inspections.choices import FindingKind, FindingTheme
+from inspections.models import Finding, Inspection, StatutoryFunction
+from intervention import services as intervention_services
+from intervention.choices import ComplianceRule, InterventionPower, RequirementDue
+from intervention.models import (
+    BoardReport,
+    Deadline,
+    Ground,
+    ImprovementPlan,
+    Intervention,
+    InterventionCase,
+    NonWorkingDay,
+    Submission,
+    WarningNotice,
+)
+
+from .conftest import GIVEN_ON
+from .factories import (
+    CaseFactory,
+    FindingFactory,
+    GroundFactory,
+    InspectionFactory,
+    OrganisationFactory,
+    StatutoryFunctionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = ("accounts", "inspections", "intervention")
+REFERENCE_MODELS = {Organisation, User, StatutoryFunction, Ground, NonWorkingDay}
+
+
+def project_models() -> list:
+    """Every model of our apps except simple-history's Historical* copies."""
+    return [
+        model
+        for label in PROJECT_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not issubclass(model, HistoricalChanges)
+    ]
+
+
+RECORD_MODELS = [m for m in project_models() if m not in REFERENCE_MODELS and m is not TransitionLog]
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def model_id(model) -> str:
+    return model._meta.label
+
+
+@pytest.fixture
+def superuser_client(client, administrator):
+    """The administrator, signed in (pytest-django's own admin_client would add a second admin)."""
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
+def every_record(issued_notice, official, inspector, powys_officer, powys):
+    """At least one row of every model, built through the services where they exist."""
+    requirement = issued_notice.requirements.get(letter="a")
+    intervention_services.requirement_submit(
+        requirement=requirement,
+        by=powys_officer,
+        statement="Done.",
+        files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")],
+    )
+    inspection = inspection_services.inspection_create(
+        by=inspector,
+        council=powys,
+        title="Follow-up inspection, Powys",
+        service_area="children",
+        inspection_type="follow_up",
+        fieldwork=[(datetime.date(2018, 3, 5), datetime.date(2018, 3, 9))],
+    )
+    finding = inspection_services.finding_create(
+        inspection=inspection,
+        by=inspector,
+        theme=FindingTheme.SAFEGUARDING,
+        kind=FindingKind.AREA_FOR_IMPROVEMENT,
+        text="Supervision is not recorded.",
+    )
+    inspection_services.recommendation_create(
+        inspection=inspection, by=inspector, text="Record supervision.", findings=[finding]
+    )
+    intervention_services.notice_escalate(
+        notice=issued_notice,
+        by=official,
+        reason="The improvement plan was not produced.",
+        power=InterventionPower.SPECIFIED_ACTION,
+        terms="Appoint an improvement director.",
+        on=datetime.date(2018, 1, 15),
+    )
+    NonWorkingDay.objects.create(
+        day=datetime.date(2022, 9, 19), description="State funeral", source="gov.uk announcement"
+    )
+    return issued_notice
+
+
+# What is registered, and how ------------------------------------------------------------
+
+
+def test_every_project_model_is_registered():
+    missing = [model_id(m) for m in project_models() if m not in site._registry]
+    assert missing == []
+
+
+def test_no_historical_model_is_registered():
+    historical = [model_id(m) for m in site._registry if issubclass(m, HistoricalChanges)]
+    assert historical == []
+
+
+def test_every_domain_model_uses_simple_history_admin():
+    without_history = [
+        model_id(m)
+        for m in project_models()
+        if m is not TransitionLog and not isinstance(site._registry[m], SimpleHistoryAdmin)
+    ]
+    assert without_history == []
+
+
+def test_no_admin_uses_django_fsm_transition_buttons():
+    assert [type(a).__name__ for a in site._registry.values() if isinstance(a, FSMAdminMixin)] == []
+
+
+def test_history_cannot_be_reverted_by_settings():
+    assert settings.SIMPLE_HISTORY_REVERT_DISABLED is True
+
+
+FSM_FIELDS = [
+    (model, field.name)
+    for model in project_models()
+    for field in model._meta.fields
+    if isinstance(field, fsm.FSMField)
+]
+
+
+@pytest.mark.parametrize("model, name", FSM_FIELDS, ids=[f"{model_id(m)}.{name}" for m, name in FSM_FIELDS])
+def test_every_state_field_is_declared_read_only(model, name, administrator):
+    model_admin = site._registry[model]
+    request = RequestFactory().get("/")
+    request.user = administrator
+
+    assert name in model_admin.readonly_fields
+    assert name in model_admin.get_readonly_fields(request)
+
+
+# Fields that transitions and services set: read-only even if editing were ever allowed.
+SERVICE_SET_FIELDS = [
+    (Inspection, {"draft_issued_on", "published_on"}),
+    (InterventionCase, {"closed_on", "closure_decision", "closure_source"}),
+    (
+        WarningNotice,
+        {"given_on", "issued_text", "laid_on", "laying_reference", "reported_on", "report_reference"},
+    ),
+    (Deadline, {"kind", "start_on", "count", "unit", "due_on", "basis", "skipped", "met_on"}),
+    (Submission, {"submitted_by", "decision", "decided_by", "decided_at", "decision_reason"}),
+    (ImprovementPlan, {"deadline", "submitted_on", "agreed_on"}),
+    (BoardReport, {"deadline", "submitted_on"}),
+    (Intervention, {"proposed_on", "in_force_on", "ended_on"}),
+]
+
+
+@pytest.mark.parametrize("model, names", SERVICE_SET_FIELDS, ids=[model_id(m) for m, _ in SERVICE_SET_FIELDS])
+def test_fields_set_by_services_are_declared_read_only(model, names):
+    assert names <= set(site._registry[model].readonly_fields)
+
+
+@pytest.mark.parametrize("model", RECORD_MODELS, ids=model_id)
+def test_records_are_view_only(model, administrator):
+    model_admin = site._registry[model]
+    request = RequestFactory().get("/")
+    request.user = administrator
+    assert isinstance(model_admin, ReadOnlyRecordAdmin)
+    assert model_admin.has_view_permission(request)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    assert model_admin.get_actions(request) == {}
+
+
+# Every page opens ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", project_models(), ids=model_id)
+def test_changelist_change_and_history_pages_open(model, superuser_client, every_record):
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"no {model_id(model)} was built"
+
+    assert superuser_client.get(admin_url(model, "changelist")).status_code == 200
+    assert superuser_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+    if model is TransitionLog:
+        return
+    record = obj.history.order_by("history_id").first()
+    version = superuser_client.get(admin_url(model, "simple_history", obj.pk, record.history_id))
+    assert superuser_client.get(admin_url(model, "history", obj.pk)).status_code == 200
+    assert version.status_code == 200
+    assert b'name="_save"' not in version.content
+
+
+def test_changelist_search_and_filters_work(superuser_client, every_record):
+    url = admin_url(WarningNotice, "changelist")
+    query = {"q": "Powys", "state__exact": "escalated", "given_on__gte": "2017-01-01"}
+
+    response = superuser_client.get(url, query)
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [every_record]
+
+
+# Records cannot be added, changed or deleted ----------------------------------------------
+
+
+@pytest.mark.parametrize("model", [*RECORD_MODELS, TransitionLog], ids=model_id)
+def test_add_change_and_delete_are_refused(model, superuser_client, every_record):
+    obj = model._default_manager.order_by("pk").first()
+    count = model._default_manager.count()
+
+    refused = {
+        "add": superuser_client.get(admin_url(model, "add")).status_code,
+        "change": superuser_client.post(admin_url(model, "change", obj.pk), {}).status_code,
+        "delete page": superuser_client.get(admin_url(model, "delete", obj.pk)).status_code,
+        "delete": superuser_client.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code,
+    }
+    bulk = superuser_client.post(
+        admin_url(model, "changelist"),
+        {
+            "action": "delete_selected",
+            "index": 0,
+            admin.helpers.ACTION_CHECKBOX_NAME: [obj.pk],
+            "post": "yes",
+        },
+    )
+
+    assert refused == {"add": 403, "change": 403, "delete page": 403, "delete": 403}
+    assert bulk.status_code == 200  # no actions: the POST just shows the list again
+    assert model._default_manager.count() == count
+
+
+def test_posting_to_a_record_change_page_is_refused(superuser_client, issued_notice):
+    response = superuser_client.post(
+        admin_url(WarningNotice, "change", issued_notice.pk), {"title": "Rewritten", "given_on": "2017-10-18"}
+    )
+
+    assert response.status_code == 403
+    issued_notice.refresh_from_db()
+    assert (issued_notice.title, issued_notice.given_on) == (
+        "Warning notice: Powys children's services",
+        datetime.date(2017, 10, 17),
+    )
+
+
+def test_transition_log_post_does_not_change_the_row(superuser_client, issued_notice):
+    row = TransitionLog.objects.get(transition="issue")
+    before = TransitionLog.objects.filter(pk=row.pk).values().get()
+
+    response = superuser_client.post(
+        admin_url(TransitionLog, "change", row.pk),
+        {"reason": "rewritten", "target_state": "withdrawn", "occurred_on": "2020-01-01"},
+    )
+
+    assert response.status_code == 403
+    assert TransitionLog.objects.filter(pk=row.pk).values().get() == before
+
+
+def test_transition_log_lists_the_columns_and_offers_no_actions(superuser_client, issued_notice, official):
+    response = superuser_client.get(admin_url(TransitionLog, "changelist"), {"q": "issue"})
+
+    assert response.status_code == 200
+    assert response.context["action_form"] is None
+    row = response.context["cl"].result_list[0]
+    assert (row.transition, row.source_state, row.target_state) == ("issue", "draft", "issued")
+    assert row.by == official
+    notice_url = reverse("admin:intervention_warningnotice_change", args=[issued_notice.pk])
+    assert notice_url.encode() in response.content
+
+
+def test_record_page_links_to_its_transition_log(superuser_client, issued_notice):
+    content_type = ContentType.objects.get_for_model(WarningNotice)
+
+    page = superuser_client.get(admin_url(WarningNotice, "change", issued_notice.pk))
+    log = superuser_client.get(
+        admin_url(TransitionLog, "changelist"),
+        {"content_type__id__exact": content_type.pk, "object_id": issued_notice.pk},
+    )
+
+    assert f"object_id={issued_notice.pk}".encode() in page.content
+    assert [r.transition for r in log.context["cl"].result_list] == ["issue"]
+
+
+def test_findings_of_a_published_inspection_are_shown_read_only(superuser_client, serious_finding):
+    response = superuser_client.get(admin_url(Inspection, "change", serious_finding.inspection_id))
+
+    assert response.status_code == 200
+    formsets = {f.opts.model: f for f in response.context["inline_admin_formsets"]}
+    findings = formsets[Finding]
+    assert not findings.has_add_permission
+    assert not findings.has_change_permission
+    assert not findings.has_delete_permission
+    assert serious_finding.text.encode() in response.content
+    assert b'name="findings-0-text"' not in response.content
+
+
+# History --------------------------------------------------------------------------------------
+
+
+def test_history_page_of_an_issued_notice_lists_its_rows(superuser_client, issued_notice, official):
+    response = superuser_client.get(admin_url(WarningNotice, "history", issued_notice.pk))
+
+    assert response.status_code == 200
+    rows = list(response.context["page_obj"])
+    assert len(rows) == issued_notice.history.count() >= 2
+    assert {r.history_change_reason for r in rows} >= {"create", "issue"}
+    assert all(r.history_user == official for r in rows)
+    assert b"Revert" not in response.content
+
+
+def test_a_historical_version_cannot_be_posted_back(superuser_client, issued_notice, official):
+    laying = issued_notice.deadlines.get(kind="laying")
+    intervention_services.notice_record_laying(
+        notice=issued_notice, by=official, on=datetime.date(2017, 11, 1), reference="NAW paper 1"
+    )
+    laying.refresh_from_db()
+    oldest = laying.history.order_by("history_id").first()
+    rows = laying.history.count()
+
+    response = superuser_client.post(
+        admin_url(type(laying), "simple_history", laying.pk, oldest.history_id), {}
+    )
+
+    assert response.status_code == 403
+    laying.refresh_from_db()
+    assert laying.met_on == datetime.date(2017, 11, 1)
+    assert laying.history.count() == rows
+
+
+def test_reference_data_cannot_be_reverted_either(superuser_client, powys):
+    oldest = powys.history.order_by("history_id").first()
+    superuser_client.post(
+        admin_url(Organisation, "change", powys.pk),
+        {"code": "powys", "name": "Cyngor Sir Powys", "kind": OrganisationKind.LOCAL_AUTHORITY},
+    )
+
+    response = superuser_client.post(
+        admin_url(Organisation, "simple_history", powys.pk, oldest.history_id),
+        {"code": "powys", "name": "Powys County Council", "kind": OrganisationKind.LOCAL_AUTHORITY},
+    )
+
+    assert response.status_code == 403
+    powys.refresh_from_db()
+    assert powys.name == "Cyngor Sir Powys"
+
+
+def test_reference_data_edit_is_credited_in_history(superuser_client, administrator):
+    response = superuser_client.post(
+        admin_url(NonWorkingDay, "add"),
+        {"day": "2022-09-19", "description": "State funeral", "source": "gov.uk"},
+    )
+
+    assert response.status_code == 302
+    row = NonWorkingDay.objects.get().history.get()
+    assert (row.history_user, row.history_change_reason) == (administrator, "admin add")
+
+
+def test_reference_data_deletion_is_credited_in_history(superuser_client, administrator):
+    day = NonWorkingDay.objects.create(
+        day=datetime.date(2022, 9, 19), description="State funeral", source="x"
+    )
+
+    response = superuser_client.post(
+        admin_url(NonWorkingDay, "changelist"),
+        {
+            "action": "delete_selected",
+            "index": 0,
+            admin.helpers.ACTION_CHECKBOX_NAME: [day.pk],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    row = NonWorkingDay.history.filter(id=day.pk).latest("history_id")
+    assert (row.history_type, row.history_user, row.history_change_reason) == (
+        "-",
+        administrator,
+        "admin delete",
+    )
+
+
+def test_password_hash_is_never_shown_in_history(superuser_client, powys_officer):
+    powys_officer.job_title = "Head of children's services"
+    powys_officer.save()
+    record = powys_officer.history.order_by("history_id").first()
+
+    pages = [
+        superuser_client.get(admin_url(User, "history", powys_officer.pk)),
+        superuser_client.get(admin_url(User, "simple_history", powys_officer.pk, record.history_id)),
+    ]
+
+    assert [p.status_code for p in pages] == [200, 200]
+    hash_text = powys_officer.password.split("$")[-1]
+    assert all(hash_text.encode() not in p.content for p in pages)
+
+
+# Who may use the admin --------------------------------------------------------------------
+
+
+def test_administrator_sees_the_admin_index(superuser_client):
+    response = superuser_client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    assert {app["app_label"] for app in response.context["app_list"]} >= set(PROJECT_APPS)
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/intervention/warningnotice/"])
+def test_council_officer_is_sent_to_the_admin_login(client, powys_officer, path):
+    client.force_login(powys_officer)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+# Users: role and organisation must agree ------------------------------------------------------
+
+
+def user_form_data(user: User, **changes) -> dict:
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "organisation": user.organisation_id or "",
+        "role": user.role,
+        "job_title": user.job_title,
+        "is_active": "on",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+    }
+    data.update(changes)
+    return data
+
+
+def test_council_officer_of_the_inspectorate_is_a_form_error(superuser_client, powys_officer, inspector):
+    ciw = inspector.organisation
+
+    response = superuser_client.post(
+        admin_url(User, "change", powys_officer.pk), user_form_data(powys_officer, organisation=ciw.pk)
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["organisation"] == [
+        "A council officer must belong to a local authority."
+    ]
+    powys_officer.refresh_from_db()
+    assert powys_officer.organisation.code == "powys"
+
+
+def test_adding_a_council_officer_without_a_council_is_a_form_error(superuser_client, inspector):
+    response = superuser_client.post(
+        admin_url(User, "add"),
+        {
+            "username": "new-officer",
+            "usable_password": "true",
+            "password1": "a-long-unusual-passphrase",
+            "password2": "a-long-unusual-passphrase",
+            "role": Role.COUNCIL_OFFICER,
+            "organisation": inspector.organisation_id,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "organisation" in response.context["adminform"].form.errors
+    assert not User.objects.filter(username="new-officer").exists()
+
+
+def test_adding_a_consistent_user_works(superuser_client, powys):
+    response = superuser_client.post(
+        admin_url(User, "add"),
+        {
+            "username": "new-officer",
+            "usable_password": "true",
+            "password1": "a-long-unusual-passphrase",
+            "password2": "a-long-unusual-passphrase",
+            "role": Role.COUNCIL_OFFICER,
+            "organisation": powys.pk,
+            "job_title": "Improvement lead",
+        },
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(username="new-officer")
+    assert (user.organisation, user.role, user.job_title) == (powys, Role.COUNCIL_OFFICER, "Improvement lead")
+
+
+def test_users_are_deactivated_not_deleted(superuser_client, powys_officer):
+    response = superuser_client.post(admin_url(User, "delete", powys_officer.pk), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert User.objects.filter(pk=powys_officer.pk).exists()
+
+
+def test_organisation_kind_is_fixed_once_people_belong_to_it(superuser_client, powys_officer, powys):
+    response = superuser_client.post(
+        admin_url(Organisation, "change", powys.pk),
+        {"code": "powys", "name": powys.name, "name_cy": "", "kind": OrganisationKind.INSPECTORATE},
+    )
+
+    assert response.status_code == 302
+    powys.refresh_from_db()
+    assert powys.kind == OrganisationKind.LOCAL_AUTHORITY
+
+
+# Query budgets do not grow with rows ----------------------------------------------------------
+
+
+def build_inspections(count: int) -> None:
+    for _ in range(count):
+        council = OrganisationFactory()
+        InspectionFactory(council=council, lead_inspector=UserFactory(inspector=True), published=True)
+
+
+def build_notices(count: int) -> None:
+    for index in range(count):
+        case = CaseFactory(council=OrganisationFactory())
+        WarningNotice.objects.create(case=case, kind="original", title=f"Notice {index}")
+
+
+def build_log_rows(count: int) -> None:
+    content_type = ContentType.objects.get_for_model(Inspection)
+    for index in range(count):
+        TransitionLog.objects.create(
+            content_type=content_type,
+            object_id=index + 1,
+            object_repr=f"Inspection {index}",
+            transition="publish",
+            source_state="draft_issued",
+            target_state="published",
+            by=UserFactory(inspector=True),
+            occurred_on=datetime.date(2017, 10, 17),
+        )
+
+
+def build_findings(count: int) -> None:
+    for _ in range(count):
+        FindingFactory(inspection__council=OrganisationFactory())
+
+
+def build_cases(count: int) -> None:
+    for _ in range(count):
+        CaseFactory(council=OrganisationFactory())
+
+
+def build_users(count: int) -> None:
+    for _ in range(count):
+        UserFactory(organisation=OrganisationFactory())
+
+
+# Queries per changelist (session, user, count, rows, filters...), whatever the number of rows.
+BUDGETS = [
+    (Inspection, build_inspections, 8),
+    (WarningNotice, build_notices, 8),
+    (TransitionLog, build_log_rows, 10),
+    (User, build_users, 6),
+    (Finding, build_findings, 6),
+    (InterventionCase, build_cases, 8),
+]
+
+
+def build_second_case(*, official, inspector) -> WarningNotice:
+    """Another council's inspection, case, issued notice, submission and intervention."""
+    council = OrganisationFactory(kind=OrganisationKind.LOCAL_AUTHORITY)
+    officer = UserFactory(organisation=council)
+    inspection = inspection_services.inspection_create(
+        by=inspector,
+        council=council,
+        title="Inspection of adults' services",
+        service_area="adults",
+        inspection_type="planned",
+        fieldwork=[(datetime.date(2017, 6, 5), datetime.date(2017, 6, 9))],
+    )
+    finding = inspection_services.finding_create(
+        inspection=inspection,
+        by=inspector,
+        theme=FindingTheme.ASSESSMENT,
+        kind=FindingKind.STRENGTH,
+        text="Good.",
+    )
+    inspection_services.recommendation_create(
+        inspection=inspection, by=inspector, text="Keep going.", findings=[finding]
+    )
+    case = intervention_services.case_open(
+        by=official, council=council, title="Adults' services", service_area="adults", opened_on=GIVEN_ON
+    )
+    notice = intervention_services.notice_draft(
+        case=case,
+        by=official,
+        title="Warning notice: adults' services",
+        compliance_rule=ComplianceRule.CALENDAR_DAYS,
+        compliance_days=30,
+        board_reports_from=datetime.date(2017, 11, 1),
+        board_reports_count=2,
+        minded_to="Direct specified action.",
+    )
+    intervention_services.notice_set_ground(
+        notice=notice, by=official, ground=GroundFactory(number=2), reasons="Inadequate standard."
+    )
+    intervention_services.notice_set_failed_functions(
+        notice=notice, by=official, functions=[StatutoryFunctionFactory()]
+    )
+    requirement = intervention_services.requirement_add(
+        notice=notice, by=official, letter="a", text="Produce a plan", due=RequirementDue.COMPLIANCE_PERIOD
+    )
+    intervention_services.notice_issue(notice=notice, by=official, on=GIVEN_ON)
+    # Read it again: issuing gave it a deadline, which a stale copy's save would undo.
+    requirement.refresh_from_db()
+    intervention_services.requirement_submit(
+        requirement=requirement,
+        by=officer,
+        statement="Plan attached.",
+        files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")],
+    )
+    intervention_services.notice_escalate(
+        notice=notice,
+        by=official,
+        reason="No plan.",
+        power=InterventionPower.ADVISORY_SERVICES,
+        terms="Obtain advice.",
+        on=datetime.date(2018, 2, 1),
+    )
+    NonWorkingDay.objects.create(day=datetime.date(2023, 5, 8), description="Coronation", source="gov.uk")
+    return notice
+
+
+@pytest.mark.parametrize("model", project_models(), ids=model_id)
+def test_changelist_queries_do_not_grow_with_a_second_case(
+    model, superuser_client, every_record, official, inspector
+):
+    url = admin_url(model, "changelist")
+    superuser_client.get(url)  # warm the caches (content types, site)
+    rows = model._default_manager.count()
+    with CaptureQueriesContext(connection) as before:
+        superuser_client.get(url)
+
+    build_second_case(official=official, inspector=inspector)
+    with CaptureQueriesContext(connection) as after:
+        response = superuser_client.get(url)
+
+    assert response.status_code == 200
+    assert model._default_manager.count() > rows
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.mark.parametrize("findings", [3, 30])
+def test_inspection_page_queries_do_not_grow_with_findings(
+    findings, superuser_client, django_assert_max_num_queries
+):
+    inspection = InspectionFactory(fieldwork=True)
+    FindingFactory.create_batch(findings, inspection=inspection)
+
+    with django_assert_max_num_queries(8):
+        response = superuser_client.get(admin_url(Inspection, "change", inspection.pk))
+
+    assert response.status_code == 200
+    formsets = {f.opts.model: f for f in response.context["inline_admin_formsets"]}
+    assert len(formsets[Finding].formset.forms) == findings
+
+
+@pytest.mark.parametrize("model, build, budget", BUDGETS, ids=[model_id(b[0]) for b in BUDGETS])
+@pytest.mark.parametrize("rows", [5, 50])
+def test_changelist_queries_do_not_grow_with_rows(
+    model, build, budget, rows, superuser_client, django_assert_max_num_queries
+):
+    build(rows)
+
+    with django_assert_max_num_queries(budget):
+        response = superuser_client.get(admin_url(model, "changelist"))
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) >= rows

@@ -1,0 +1,68 @@
+"""Visibility: the selectors and the can_view predicates agree, for every role and council."""
+
+import pytest
+
+from inspections import permissions as inspection_permissions
+from inspections.selectors import inspections_for_user
+from intervention import permissions, selectors
+from tests.factories import CaseFactory, InspectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(powys, cardiff, draft_notice, official):
+    """A Powys draft notice, a Powys issued notice, and a Cardiff case and inspection."""
+    from intervention import services
+
+    issued = services.notice_issue(notice=draft_notice, by=official, on=draft_notice.case.opened_on)
+    cardiff_case = CaseFactory(council=cardiff)
+    second_draft = services.notice_draft(case=draft_notice.case, by=official, title="Powys draft")
+    cardiff_draft = services.notice_draft(case=cardiff_case, by=official, title="Cardiff draft")
+    InspectionFactory(council=cardiff)
+    return {"issued": issued, "powys_draft": second_draft, "cardiff_draft": cardiff_draft}
+
+
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("official", {"issued", "powys_draft", "cardiff_draft"}),
+        ("inspector", {"issued"}),
+        ("powys_officer", {"issued"}),
+        ("cardiff_officer", set()),
+        ("administrator", set()),
+    ],
+)
+def test_notices_for_user(world, people, who, expected):
+    user = people[who]
+    visible = set(selectors.notices_for_user(user).values_list("pk", flat=True))
+    assert visible == {world[name].pk for name in expected}
+    for name, notice in world.items():
+        assert permissions.can_view_notice(notice, user) is (name in expected)
+
+
+@pytest.mark.parametrize(
+    "who", ["official", "inspector", "powys_officer", "cardiff_officer", "administrator"]
+)
+def test_inspections_and_cases_for_user_agree_with_the_predicates(world, people, who):
+    from inspections.models import Inspection
+    from intervention.models import InterventionCase
+
+    user = people[who]
+    visible = set(inspections_for_user(user).values_list("pk", flat=True))
+    for inspection in Inspection.objects.all():
+        assert (inspection.pk in visible) is inspection_permissions.can_view_inspection(inspection, user)
+    visible_cases = set(selectors.cases_for_user(user).values_list("pk", flat=True))
+    for case in InterventionCase.objects.all():
+        assert (case.pk in visible_cases) is permissions.can_view_case(case, user)
+
+
+def test_council_officer_sees_only_their_councils_requirements_and_deadlines(
+    world, powys_officer, cardiff_officer
+):
+    assert selectors.requirements_for_user(powys_officer).count() == world["issued"].requirements.count()
+    assert selectors.deadlines_for_user(powys_officer).count() == world["issued"].deadlines.count()
+    assert not selectors.requirements_for_user(cardiff_officer).exists()
+    assert not selectors.deadlines_for_user(cardiff_officer).exists()
+    assert not selectors.plans_for_user(cardiff_officer).exists()
+    assert not selectors.board_reports_for_user(cardiff_officer).exists()
