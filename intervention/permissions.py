@@ -32,8 +32,8 @@ def can_view_notice(notice: WarningNotice, user: User) -> bool:
     """Officials see every notice; others see a notice once it is given, councils only their own."""
     if is_official(user):
         return True
-    if notice.state == NoticeState.DRAFT:
-        return False
+    if notice.state == NoticeState.DRAFT or notice.given_on is None:
+        return False  # a draft, or a draft withdrawn before it was ever given
     return is_inspector(user) or is_council_officer_of(user, notice.case.council_id)
 
 

@@ -38,7 +38,8 @@ def notices_for_user(user: User) -> QuerySet[WarningNotice]:
     notices = WarningNotice.objects.select_related("case__council", "inspection", "parent")
     if is_official(user):
         return notices
-    given = notices.exclude(state=NoticeState.DRAFT)
+    # Given: not a draft, and not a draft withdrawn before it was ever given to the council.
+    given = notices.exclude(state=NoticeState.DRAFT).filter(given_on__isnull=False)
     if is_inspector(user):
         return given
     if has_role(user, Role.COUNCIL_OFFICER):

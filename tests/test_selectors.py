@@ -19,14 +19,24 @@ def world(powys, cardiff, draft_notice, official):
     cardiff_case = CaseFactory(council=cardiff)
     second_draft = services.notice_draft(case=draft_notice.case, by=official, title="Powys draft")
     cardiff_draft = services.notice_draft(case=cardiff_case, by=official, title="Cardiff draft")
+    never_given = services.notice_withdraw(
+        notice=services.notice_draft(case=draft_notice.case, by=official, title="Abandoned draft"),
+        by=official,
+        reason="Not needed",
+    )
     InspectionFactory(council=cardiff)
-    return {"issued": issued, "powys_draft": second_draft, "cardiff_draft": cardiff_draft}
+    return {
+        "issued": issued,
+        "powys_draft": second_draft,
+        "cardiff_draft": cardiff_draft,
+        "never_given": never_given,
+    }
 
 
 @pytest.mark.parametrize(
     "who, expected",
     [
-        ("official", {"issued", "powys_draft", "cardiff_draft"}),
+        ("official", {"issued", "powys_draft", "cardiff_draft", "never_given"}),
         ("inspector", {"issued"}),
         ("powys_officer", {"issued"}),
         ("cardiff_officer", set()),

@@ -301,10 +301,15 @@ def test_legislature_is_named_as_it_was_on_the_day(client, official, draft_notic
     assert "Report to Senedd Cymru on what the council has done" in page
 
 
-def test_a_notice_withdrawn_before_it_was_given_still_shows(client, official, powys_officer, draft_notice):
+def test_a_notice_withdrawn_before_it_was_given_shows_to_officials_only(
+    client, official, powys_officer, draft_notice
+):
     services.notice_withdraw(notice=draft_notice, by=official, reason="Not needed after all.")
+    url = reverse("intervention:notice_detail", args=[draft_notice.pk])
     client.force_login(powys_officer)
-    response = client.get(reverse("intervention:notice_detail", args=[draft_notice.pk]))
+    assert client.get(url).status_code == 404  # never given, so the council never had it
+    client.force_login(official)
+    response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
     assert "the Ministers have no duties under section 151(3)" in page
