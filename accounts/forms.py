@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,6 +98,6 @@ class DatedReasonForm(ReasonForm):
 
     def clean_on(self):
         day = self.cleaned_data["on"]
-        if day and day > datetime.date.today():
+        if day and day > timezone.localdate():
             raise ValidationError(_("The date must be today or in the past"))
         return day

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import failed_condition_message
 from accounts.forms import ReasonForm
 from accounts.history import entries_from_history, history_entries
+from accounts.permissions import is_official
 from accounts.web import add_validation_error, paginate, run_service
 
 from . import permissions, selectors, services
@@ -134,6 +135,8 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "themes": _findings_by_theme(list(inspection.findings.all())),
         "can_edit": permissions.can_edit_findings(inspection, request.user),
         "actions": list(inspection.get_available_user_state_transitions(request.user)),
+        # Welsh Government officials may rest a warning notice on a published report.
+        "can_draft_notice": is_official(request.user) and inspection.state == InspectionState.PUBLISHED,
     }
     return render(request, "inspections/inspection_detail.html", context)
 

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganisationKind
@@ -22,7 +23,7 @@ EVIDENCE_MAX_FILE_SIZE = 20 * 1024 * 1024
 
 
 def _not_future(day: datetime.date | None) -> datetime.date | None:
-    if day and day > datetime.date.today():
+    if day and day > timezone.localdate():
         raise ValidationError(_("The date must be today or in the past"))
     return day
 

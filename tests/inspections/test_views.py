@@ -405,6 +405,23 @@ class TestDetail:
         assert reverse("inspections:finding_add", args=[published_inspection.pk]) not in page
         assert reverse("inspections:withdraw", args=[published_inspection.pk]) not in page
 
+    @pytest.mark.parametrize(
+        "role, published, offered",
+        [
+            ("official", True, True),
+            ("official", False, False),  # a notice rests only on a published report
+            ("inspector", True, False),
+            ("powys_officer", True, False),
+        ],
+    )
+    def test_only_an_official_is_offered_a_notice_on_a_published_report(
+        self, client, people, inspection, published_inspection, role, published, offered
+    ):
+        shown = published_inspection if published else inspection
+        page = client_for(client, people[role]).get(reverse("inspections:detail", args=[shown.pk]))
+        start = reverse("intervention:notice_start", args=[shown.pk])
+        assert (start in page.content.decode()) is offered
+
 
 class TestEdit:
     def test_inspector_changes_the_details(self, client, inspector, inspection):
