@@ -85,13 +85,40 @@ class Browser:
         assert "/accounts/login/" not in self.page.url, self.page.inner_text("main")
         self.check_accessibility()
 
-    def click(self, name: str, role: str = "link"):
-        self.page.get_by_role(role, name=name).first.click()
+    def click(self, name: str, role: str = "link", *, exact: bool = False):
+        """Follow the link (or press the button) called `name` and wait for the next page."""
+        with self.page.expect_navigation():
+            self.page.get_by_role(role, name=name, exact=exact).first.click()
         self.page.wait_for_load_state()
         self.check_accessibility()
 
-    def submit(self, name: str):
-        self.click(name, role="button")
+    def submit(self, name: str, *, exact: bool = False):
+        self.click(name, role="button", exact=exact)
+
+    def follow_href(self, path: str):
+        """Follow the link on this page that points at `path` (it must be there)."""
+        link = self.page.locator(f'main a[href="{path}"]')
+        assert link.count() >= 1, f"no link to {path} on {self.page.url}"
+        with self.page.expect_navigation():
+            link.first.click()
+        self.page.wait_for_load_state()
+        self.check_accessibility()
+
+    def fill_date(self, legend: str, day):
+        """Type a date into the GOV.UK date input whose fieldset legend is `legend`."""
+        group = self.page.get_by_role("group", name=legend, exact=True)
+        group.get_by_label("Day", exact=True).fill(str(day.day))
+        group.get_by_label("Month", exact=True).fill(str(day.month))
+        group.get_by_label("Year", exact=True).fill(str(day.year))
+
+    def path(self) -> str:
+        """Return the path of the current page, without the server or the query string."""
+        return self.page.url.removeprefix(self.base).split("?")[0].split("#")[0]
+
+    def links(self) -> set[str]:
+        """Return every link target in the page's main content."""
+        hrefs = self.page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        return set(hrefs)
 
     def check_accessibility(self):
         """Run axe-core on the page: zero violations (each distinct page checked once per test)."""
