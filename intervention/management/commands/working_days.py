@@ -4,31 +4,25 @@ from __future__ import annotations
 
 import datetime
 import re
-from functools import partial
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from intervention import calendars, deadlines
+from intervention.management.cli import OneLineErrorCommand, first_line, parse_date
 
 # Ten years of working days is more than any notice sets; beyond it the input is surely a typing slip.
 MAX_DAYS = 3650
-DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 COUNT_PATTERN = re.compile(r"-?[0-9]+")
 
 
-class Command(BaseCommand):
+class Command(OneLineErrorCommand):
     help = _(
         "Print the date N working days after a start date (day 1 is the day after the start), then "
         "each day skipped and why, then the basis. Bank holidays in Wales and the extra non-working "
         "days an administrator has recorded do not count."
     )
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = partial(_one_line_error, parser)
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         # Parsed in handle() rather than by argparse `type=`, so a bad value is one line, not usage + error.
@@ -85,16 +79,7 @@ class Command(BaseCommand):
 
 def parse_start(value: str) -> datetime.date:
     """Return the start date written as YYYY-MM-DD, or say what is wrong with it."""
-    value = str(value).strip()
-    if DATE_PATTERN.fullmatch(value):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise CommandError(
-        _("%(value)s is not a real date. Give the start date as YYYY-MM-DD, for example 2017-10-17.")
-        % {"value": repr(value)}
-    )
+    return parse_date(value, how=_("Give the start date as YYYY-MM-DD, for example 2017-10-17."))
 
 
 def parse_days(value: str) -> int:
@@ -126,16 +111,3 @@ def non_working_note(due_on: datetime.date) -> str | None:
         "date": due_on.isoformat(),
         "reason": reasons[0].reason,
     }
-
-
-def first_line(error: Exception) -> str:
-    """Return the first line of an error's message, so the command's error stays on one line."""
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else error.__class__.__name__
-
-
-def _one_line_error(parser: CommandParser, message: str) -> None:
-    """Report a command-line mistake on one line (argparse would add a usage block)."""
-    if not parser.called_from_command_line:
-        raise CommandError(_("Error: %(message)s") % {"message": message})
-    parser.exit(2, _("CommandError: %(message)s (see --help)\n") % {"message": message})
