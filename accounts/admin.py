@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Organisation, TransitionLog, User
+from .models import CalendarFeed, Organisation, TransitionLog, User
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -183,6 +183,18 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # People are deactivated, never deleted: deleting would blank them out of history rows.
         return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ReadOnlyRecordAdmin):
+    """Who has a calendar feed on; a person turns theirs off on the service, or by being deactivated."""
+
+    list_display = ("user", "organisation", "role", "created_at", "revoked_at")
+    list_filter = ("role", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("user", "organisation")
+    search_fields = ("user__username", "user__last_name")
+    # The hash of the address secret is of no use to anyone reading this page.
+    fields = ("user", "organisation", "role", "created_at", "revoked_at")
 
 
 @admin.register(TransitionLog)

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -71,6 +72,53 @@ class User(AbstractUser):
                     }
                 }
             )
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar feed of the deadlines they may see, at one secret address.
+
+    Only a hash of the secret is stored, so a copy of the database gives no working address. The
+    address works while the feed is on and the person is active with the organisation and role
+    they had when it was made (accounts.feeds checks this on every request).
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(_("address secret (SHA-256)"), max_length=64, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation when made"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role when made"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("address made at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("turned off at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("created_at")),
+                name="calendar_feed_revoked_after_made",
+            ),
+        ]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_on(self) -> bool:
+        return self.revoked_at is None
+
+    def still_matches(self, user: "User") -> bool:
+        """Return True if `user` is active with the organisation and role the address was made for."""
+        return user.is_active and user.organisation_id == self.organisation_id and user.role == self.role
 
 
 class AppendOnlyQuerySet(models.QuerySet):

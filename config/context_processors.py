@@ -3,7 +3,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.feeds import can_have_calendar_feed
 from accounts.permissions import is_council_officer_of, is_inspector, is_official
+from intervention.permissions import can_view_escalations
 
 
 def navigation(request):
@@ -14,6 +16,10 @@ def navigation(request):
     if is_inspector(user) or is_official(user) or is_council_officer_of(user, user.organisation_id):
         items.append(("inspections", _("Inspections"), reverse("inspections:list")))
         items.append(("notices", _("Warning notices"), reverse("intervention:notice_list")))
+    if can_view_escalations(user):
+        items.append(("escalations", _("Escalations"), reverse("intervention:escalation_list")))
+    if can_have_calendar_feed(user):
+        items.append(("calendar_feed", _("Calendar feed"), reverse("intervention:calendar_feed_settings")))
     if user.is_staff:
         items.append(("admin", _("Administration"), reverse("admin:index")))
     path = request.path

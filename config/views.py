@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.permissions import has_role, is_inspector, is_official
 from inspections.selectors import inspections_by_stage
-from intervention import selectors
+from intervention import escalation_selectors, selectors
 
 
 @login_required
@@ -16,6 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     context = {"today": today, "due_soon_until": selectors.due_soon_until(today)}
+    if is_official(user) or has_role(user, Role.COUNCIL_OFFICER):
+        context.update(escalation_dashboard(user))
     if is_official(user):
         context.update(
             role="official",
@@ -36,3 +38,16 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         context.update(role="other")
     return render(request, "home.html", context)
+
+
+ESCALATION_ROWS = 20
+
+
+def escalation_dashboard(user) -> dict:
+    """Escalations awaiting this person's acknowledgement, and those anyone in scope has not acknowledged."""
+    outstanding = escalation_selectors.unacknowledged(escalation_selectors.escalations_for_user(user))
+    return {
+        "escalations_awaiting_me": list(escalation_selectors.awaiting_acknowledgement_by(user)[:50]),
+        "escalations_outstanding": list(outstanding.order_by("raised_on", "id")[:ESCALATION_ROWS]),
+        "escalations_outstanding_total": outstanding.count(),
+    }

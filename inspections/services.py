@@ -21,6 +21,7 @@ from accounts.models import Organisation
 
 from . import permissions
 from .models import FieldworkPeriod, Finding, Inspection, Recommendation, StatutoryFunction
+from .signals import inspection_published
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -266,7 +267,9 @@ def inspection_publish(
     check_not_future(on, what=_("The publication date"))
     if inspection.draft_issued_on and on < inspection.draft_issued_on:
         raise ValidationError({"on": _("The report cannot be published before its draft was issued.")})
-    return apply_transition(inspection, "publish", by=by, reason=reason, occurred_on=on, on=on)
+    apply_transition(inspection, "publish", by=by, reason=reason, occurred_on=on, on=on)
+    inspection_published.send(sender=Inspection, inspection=inspection, by=by)
+    return inspection
 
 
 @transaction.atomic

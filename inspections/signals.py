@@ -2,10 +2,15 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .choices import EDITABLE_STATES
 from .models import Finding, Recommendation
+
+# Sent inside the publishing transaction, with `inspection` and `by` (who published it), once a
+# report is published and its findings are part of the record. Other apps (intervention's
+# escalations) listen, so this app never imports them.
+inspection_published = Signal()
 
 # For each guarded link table, the field by which the frozen side (Finding or Recommendation)
 # reaches the other side: used when the change is made from the other side.

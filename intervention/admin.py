@@ -12,6 +12,8 @@ from accounts.admin import AuditedAdmin, ReadOnlyInline, ReadOnlyRecordAdmin
 from .models import (
     BoardReport,
     Deadline,
+    Escalation,
+    EscalationRecipient,
     EvidenceFile,
     Ground,
     ImprovementPlan,
@@ -19,7 +21,9 @@ from .models import (
     InterventionCase,
     NonWorkingDay,
     NoticeGround,
+    Reminder,
     Requirement,
+    SeniorContact,
     Submission,
     WarningNotice,
 )
@@ -81,6 +85,15 @@ class InterventionCaseAdmin(ReadOnlyRecordAdmin):
     date_hierarchy = "opened_on"
     readonly_fields = ("state", "closed_on", "closure_decision", "closure_source", "created_at")
     inlines = (WarningNoticeInline,)
+    # The one field an administrator sets here: the Welsh Government lead escalations go to.
+    editable_fields = ("lead",)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return admin.ModelAdmin.has_change_permission(self, request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [name for name in readonly if name not in self.editable_fields]
 
 
 class NoticeGroundInline(ReadOnlyInline):
@@ -395,3 +408,90 @@ class InterventionAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
     date_hierarchy = "proposed_on"
     readonly_fields = ("state", "proposed_on", "in_force_on", "ended_on")
     raw_id_fields = ("notice",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
+    """The record of every reminder email sent by `manage.py send_reminders`; append-only."""
+
+    list_display = ("sent_at", "kind", "week", "recipient", "email", "deadline", "council", "due_on", "as_of")
+    list_filter = (
+        "kind",
+        ("deadline__notice__case__council", admin.RelatedFieldListFilter),
+        ("sent_at", admin.DateFieldListFilter),
+        ("due_on", admin.DateFieldListFilter),
+    )
+    list_select_related = ("recipient", "deadline__notice__case__council")
+    search_fields = ("email", "subject", "recipient__username", "deadline__label", "deadline__notice__title")
+    date_hierarchy = "sent_at"
+    readonly_fields = (
+        "deadline",
+        "recipient",
+        "email",
+        "kind",
+        "week",
+        "due_on",
+        "as_of",
+        "subject",
+        "sent_at",
+    )
+    raw_id_fields = ("deadline", "recipient")
+
+    @admin.display(description=_("council"), ordering="deadline__notice__case__council__name")
+    def council(self, obj: Reminder):
+        return obj.deadline.notice.case.council
+
+
+# Escalations --------------------------------------------------------------------------------
+
+
+@admin.register(SeniorContact)
+class SeniorContactAdmin(AuditedAdmin):
+    """Reference data an administrator keeps: who each council's escalations are addressed to."""
+
+    list_display = ("council", "position", "title", "user", "is_active")
+    list_filter = ("is_active", "position", ("council", admin.RelatedFieldListFilter))
+    list_select_related = ("council", "user")
+    search_fields = ("council__name", "title", "user__username", "user__first_name", "user__last_name")
+    raw_id_fields = ("user",)
+
+
+class EscalationRecipientInline(ReadOnlyInline):
+    model = EscalationRecipient
+    fields = ("user", "position", "kind", "notified_at", "last_reminded_on", "state", "acknowledged_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyRecordAdmin):
+    list_display = ("raised_on", "council", "source", "case", "due_on")
+    list_filter = (
+        "source",
+        ("council", admin.RelatedFieldListFilter),
+        ("raised_on", admin.DateFieldListFilter),
+    )
+    list_select_related = ("council", "case")
+    search_fields = ("reason", "council__name")
+    date_hierarchy = "raised_on"
+    readonly_fields = ("source", "council", "case", "finding", "requirement", "due_on", "reason", "raised_on")
+    raw_id_fields = ("case", "finding", "requirement")
+    inlines = (EscalationRecipientInline,)
+
+
+@admin.register(EscalationRecipient)
+class EscalationRecipientAdmin(ReadOnlyRecordAdmin):
+    list_display = ("escalation", "user", "position", "kind", "notified_at", "state", "acknowledged_at")
+    list_filter = ("state", "kind", ("escalation__council", admin.RelatedFieldListFilter))
+    list_select_related = ("escalation__council", "user")
+    search_fields = ("user__username", "user__last_name", "position", "escalation__council__name")
+    readonly_fields = (
+        "state",
+        "notified_at",
+        "last_reminded_on",
+        "reminders_sent",
+        "acknowledged_at",
+        "acknowledgement_note",
+    )
+    raw_id_fields = ("escalation", "user")

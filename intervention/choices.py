@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import deadlines
+
 
 class CaseState(models.TextChoices):
     OPEN = "open", _("Open")
@@ -120,3 +122,37 @@ class DeadlineUnit(models.TextChoices):
     CALENDAR_DAYS = "calendar_days", _("Calendar days")
     FIXED_DATE = "fixed_date", _("Fixed date")
     MONTH_END = "month_end", _("Last working day of the month")
+
+
+class ReminderKind(models.TextChoices):
+    """Which reminder was sent; the values come from the rules in deadlines.reminder_stage."""
+
+    FIVE_DAYS = deadlines.REMINDER_FIVE_DAYS, _("Due in 5 working days")
+    DUE_TODAY = deadlines.REMINDER_DUE_TODAY, _("Due today")
+    OVERDUE = deadlines.REMINDER_OVERDUE, _("Overdue")
+    OVERDUE_WEEKLY = deadlines.REMINDER_OVERDUE_WEEKLY, _("Still overdue (weekly)")
+
+
+class SeniorPosition(models.TextChoices):
+    """The council posts that serious matters are escalated to (the Powys review's lesson)."""
+
+    LEADER = "leader", _("Leader of the council")
+    CHIEF_EXECUTIVE = "chief_executive", _("Chief executive")
+    DIRECTOR_OF_SOCIAL_SERVICES = "director_social_services", _("Director of social services")
+    OTHER = "other", _("Other (give the title)")
+
+
+class EscalationSource(models.TextChoices):
+    SERIOUS_FINDING = "serious_finding", _("Serious concern in a published inspection report")
+    OVERDUE_REQUIREMENT = "overdue_requirement", _("Requirement overdue")
+
+
+class RecipientKind(models.TextChoices):
+    SENIOR_CONTACT = "senior_contact", _("Council senior contact")
+    CASE_LEAD = "case_lead", _("Welsh Government lead for the case")
+    GOVERNMENT_OFFICIAL = "government_official", _("Welsh Government official (no lead recorded)")
+
+
+class AcknowledgementState(models.TextChoices):
+    AWAITING = "awaiting", _("Awaiting acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")

@@ -118,3 +118,82 @@ def calendar_window(start: datetime.date, working_days: int) -> datetime.date:
     """
     _check_count(working_days)
     return start + datetime.timedelta(days=working_days * 7 // 5 + 21)
+
+
+# Reminders -------------------------------------------------------------------------------
+# Which reminder an unmet item calls for on a given day. Each stage lasts until the next one
+# begins, so a run that was missed, or whose email failed, is made up by the next run.
+
+REMINDER_LEAD_WORKING_DAYS = 5
+REMINDER_FIVE_DAYS = "five_days"
+REMINDER_DUE_TODAY = "due_today"
+REMINDER_OVERDUE = "overdue"
+REMINDER_OVERDUE_WEEKLY = "overdue_weekly"
+DAYS_IN_WEEK = 7
+
+
+@dataclass(frozen=True)
+class ReminderStage:
+    """A reminder an item calls for: its kind and, for the weekly repeat, how many weeks overdue."""
+
+    kind: str
+    week: int = 0
+
+
+def reminder_stage(
+    due_on: datetime.date, *, today: datetime.date, non_working: Collection[datetime.date]
+) -> ReminderStage | None:
+    """Return the reminder an unmet item due on `due_on` calls for on `today`, or None.
+
+    - from the day the item falls within 5 working days (`due_on` on or before the 5th working day
+      after `today`, as on the dashboard) until the day before it is due: five days' notice;
+    - on the due date: due today;
+    - from the day after, for a week: overdue;
+    - then from each further 7 days: overdue again, week 1, 2, ... (a new reminder each week).
+    """
+    if today < due_on:
+        lead_ends = add_working_days(today, REMINDER_LEAD_WORKING_DAYS, non_working=non_working)
+        return ReminderStage(REMINDER_FIVE_DAYS) if due_on <= lead_ends else None
+    if today == due_on:
+        return ReminderStage(REMINDER_DUE_TODAY)
+    week = ((today - due_on).days - 1) // DAYS_IN_WEEK
+    if week == 0:
+        return ReminderStage(REMINDER_OVERDUE)
+    return ReminderStage(REMINDER_OVERDUE_WEEKLY, week)
+
+
+def reminder_lookahead(today: datetime.date) -> datetime.date:
+    """Return a date past the last due date that can call for a reminder on `today`."""
+    return calendar_window(today, REMINDER_LEAD_WORKING_DAYS)
+
+
+# Escalations -------------------------------------------------------------------------------
+
+ESCALATION_FIRST_REMINDER_WORKING_DAYS = 2
+ESCALATION_REMINDER_INTERVAL_DAYS = 7
+
+
+def is_overdue_by_more_than(
+    due_on: datetime.date, working_days: int, *, today: datetime.date, non_working: Collection[datetime.date]
+) -> bool:
+    """Return True once more than `working_days` working days have passed since `due_on`."""
+    _check_count(working_days)
+    return working_days_between(due_on, today, non_working=non_working) > working_days
+
+
+def escalation_reminder_due(
+    raised_on: datetime.date,
+    *,
+    last_reminded_on: datetime.date | None,
+    today: datetime.date,
+    non_working: Collection[datetime.date],
+) -> bool:
+    """Return True if an escalation still unacknowledged calls for a reminder on `today`.
+
+    The first reminder comes once 2 working days have passed since it was raised (raised on a
+    Friday: reminded on the Tuesday); then one every 7 calendar days after the last reminder.
+    """
+    if last_reminded_on is None:
+        passed = working_days_between(raised_on, today, non_working=non_working)
+        return passed >= ESCALATION_FIRST_REMINDER_WORKING_DAYS
+    return (today - last_reminded_on).days >= ESCALATION_REMINDER_INTERVAL_DAYS

@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING
 
 from accounts.permissions import is_council_officer_of, is_inspector, is_official
 
-from .choices import NoticeState
+from .choices import EscalationSource, NoticeState
 
 if TYPE_CHECKING:
     from accounts.models import User
 
     from .models import (
         BoardReport,
+        Escalation,
+        EscalationRecipient,
         ImprovementPlan,
         InterventionCase,
         Requirement,
@@ -88,3 +90,31 @@ __all__ = [
     "can_create_case",
     "can_draft_notice",
 ]
+
+
+# Escalations ---------------------------------------------------------------------------------
+# Officials see every escalation; a council officer sees their council's; an inspector sees those
+# arising from inspection findings (CIW's own work), not the casework of a notice.
+
+
+def can_view_escalations(user: User) -> bool:
+    """Return True if `user` has a role that may see some escalations (the list page)."""
+    council_id = getattr(user, "organisation_id", None)
+    return is_official(user) or is_inspector(user) or is_council_officer_of(user, council_id)
+
+
+def can_view_escalation(escalation: Escalation, user: User) -> bool:
+    if is_official(user) or is_council_officer_of(user, escalation.council_id):
+        return True
+    return is_inspector(user) and escalation.source == EscalationSource.SERIOUS_FINDING
+
+
+def can_acknowledge(recipient: EscalationRecipient, user: User) -> bool:
+    """Only the person an escalation was addressed to acknowledges it, while they may still see it."""
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and recipient.user_id == user.pk
+        and can_view_escalation(recipient.escalation, user)
+    )

@@ -20,10 +20,12 @@ from simple_history.models import HistoricalChanges
 
 from accounts.admin import ReadOnlyRecordAdmin
 from accounts.choices import OrganisationKind, Role
+from accounts.feeds import calendar_feed_turn_on
 from accounts.models import Organisation, TransitionLog, User
 from inspections import services as inspection_services
 from inspections.choices import FindingKind, FindingTheme
 from inspections.models import Finding, Inspection, StatutoryFunction
+from intervention import escalation_services
 from intervention import services as intervention_services
 from intervention.choices import ComplianceRule, InterventionPower, RequirementDue
 from intervention.models import (
@@ -34,6 +36,8 @@ from intervention.models import (
     Intervention,
     InterventionCase,
     NonWorkingDay,
+    Reminder,
+    SeniorContact,
     Submission,
     WarningNotice,
 )
@@ -52,7 +56,9 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = ("accounts", "inspections", "intervention")
-REFERENCE_MODELS = {Organisation, User, StatutoryFunction, Ground, NonWorkingDay}
+REFERENCE_MODELS = {Organisation, User, StatutoryFunction, Ground, NonWorkingDay, SeniorContact}
+# Records whose admin lets an administrator change one field: a case's Welsh Government lead.
+CHANGEABLE_RECORDS = {InterventionCase}
 
 
 def project_models() -> list:
@@ -122,6 +128,20 @@ def every_record(issued_notice, official, inspector, powys_officer, powys):
     NonWorkingDay.objects.create(
         day=datetime.date(2022, 9, 19), description="State funeral", source="gov.uk announcement"
     )
+    laying = issued_notice.deadlines.get(kind="laying")
+    calendar_feed_turn_on(user=powys_officer)
+    Reminder.objects.create(
+        deadline=laying,
+        recipient=official,
+        email="wg-official@example.org",
+        kind="due_today",
+        due_on=laying.due_on,
+        as_of=laying.due_on,
+        subject="Due today: lay the notice",
+    )
+    SeniorContact.objects.create(council=powys, user=powys_officer, position="leader")
+    serious = Finding.objects.get(kind=FindingKind.SERIOUS_CONCERN)
+    escalation_services.escalate_serious_findings(inspection=serious.inspection)
     return issued_notice
 
 
@@ -202,7 +222,7 @@ def test_records_are_view_only(model, administrator):
     assert isinstance(model_admin, ReadOnlyRecordAdmin)
     assert model_admin.has_view_permission(request)
     assert not model_admin.has_add_permission(request)
-    assert not model_admin.has_change_permission(request)
+    assert model_admin.has_change_permission(request) is (model in CHANGEABLE_RECORDS)
     assert not model_admin.has_delete_permission(request)
     assert model_admin.get_actions(request) == {}
 
@@ -260,7 +280,9 @@ def test_add_change_and_delete_are_refused(model, superuser_client, every_record
         },
     )
 
-    assert refused == {"add": 403, "change": 403, "delete page": 403, "delete": 403}
+    # A changeable record's form shows again (nothing valid was posted); the others refuse.
+    change = 200 if model in CHANGEABLE_RECORDS else 403
+    assert refused == {"add": 403, "change": change, "delete page": 403, "delete": 403}
     assert bulk.status_code == 200  # no actions: the POST just shows the list again
     assert model._default_manager.count() == count
 
@@ -599,6 +621,7 @@ def build_second_case(*, official, inspector) -> WarningNotice:
     """Another council's inspection, case, issued notice, submission and intervention."""
     council = OrganisationFactory(kind=OrganisationKind.LOCAL_AUTHORITY)
     officer = UserFactory(organisation=council)
+    calendar_feed_turn_on(user=officer)
     inspection = inspection_services.inspection_create(
         by=inspector,
         council=council,
@@ -657,6 +680,30 @@ def build_second_case(*, official, inspector) -> WarningNotice:
         on=datetime.date(2018, 2, 1),
     )
     NonWorkingDay.objects.create(day=datetime.date(2023, 5, 8), description="Coronation", source="gov.uk")
+    compliance = notice.deadlines.get(kind="compliance")
+    Reminder.objects.create(
+        deadline=compliance,
+        recipient=officer,
+        email="officer@example.org",
+        kind="overdue",
+        due_on=compliance.due_on,
+        as_of=compliance.due_on + datetime.timedelta(days=1),
+        subject="Overdue: produce a plan",
+    )
+    # A senior contact, and a serious concern escalated to them when its report is published.
+    SeniorContact.objects.create(council=council, user=officer, position="chief_executive")
+    inspection_services.inspection_start_fieldwork(inspection=inspection, by=inspector)
+    inspection_services.finding_create(
+        inspection=inspection,
+        by=inspector,
+        theme=FindingTheme.SAFEGUARDING,
+        kind=FindingKind.SERIOUS_CONCERN,
+        text="Serious.",
+    )
+    inspection_services.inspection_issue_draft(
+        inspection=inspection, by=inspector, on=datetime.date(2017, 9, 5)
+    )
+    inspection_services.inspection_publish(inspection=inspection, by=inspector, on=datetime.date(2017, 10, 1))
     return notice
 
 

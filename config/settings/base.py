@@ -25,6 +25,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    """Read a whole-number environment variable, refusing anything else with a clear message."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
@@ -125,6 +136,24 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # The audit trail: reasons can be long, and history is never rewritten through the admin.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Email (the reminders of `manage.py send_reminders`). Dev and the demo print mail to the console.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# A mail server that does not answer must not hold the daily run for ever.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# The address people use to reach the tracker, for links in emails.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A requirement overdue by more than this many working days is escalated to the council's senior
+# contacts and the Welsh Government lead (`manage.py escalate_overdue`).
+ESCALATION_AFTER_WORKING_DAYS = env_int("DJANGO_ESCALATION_AFTER_WORKING_DAYS", 10)
+if ESCALATION_AFTER_WORKING_DAYS < 0:
+    raise ImproperlyConfigured("DJANGO_ESCALATION_AFTER_WORKING_DAYS cannot be negative.")
 
 # Demo data and demo users may be loaded only where a settings mode allows it.
 DEMO_ALLOWED = False

@@ -1,5 +1,7 @@
 """Local development and the demo: debug on, a throwaway key, demo data allowed."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
@@ -7,6 +9,7 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-use-in-production"  # noqa: F405
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 DEMO_ALLOWED = True
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # runserver and the live test server serve static files themselves; whitenoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405

@@ -220,6 +220,8 @@ def ensure_users() -> dict[str, object]:
                 role=role,
                 organisation=Organisation.objects.get(code=org_code) if org_code else None,
                 job_title=job_title,
+                # example.org is reserved for examples (RFC 2606): demo mail can reach nobody.
+                email=f"{username}@example.org",
                 is_staff=role == Role.ADMINISTRATOR,
                 is_superuser=role == Role.ADMINISTRATOR,
             )

@@ -1,0 +1,818 @@
+"""Escalation of serious matters: what raises one, who it goes to, email, acknowledging, reminders, pages."""
+
+import datetime
+from io import StringIO
+
+import django_fsm as fsm
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from simple_history.utils import bulk_create_with_history
+
+from accounts.choices import OrganisationKind
+from accounts.models import TransitionLog
+from inspections import services as inspection_services
+from inspections.choices import FindingKind, FindingTheme
+from inspections.models import Finding
+from intervention import deadlines, escalation_selectors, escalation_services, services
+from intervention.choices import (
+    AcknowledgementState,
+    EscalationSource,
+    RecipientKind,
+    RequirementDue,
+    SeniorPosition,
+)
+from intervention.models import Escalation, EscalationRecipient, InterventionCase, SeniorContact
+from tests.conftest import GIVEN_ON
+from tests.factories import InspectionFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# The Powys compliance period ended on Tuesday 14 November 2017; 10 working days later is the 28th.
+COMPLIANCE_DUE = datetime.date(2017, 11, 14)
+TENTH_WORKING_DAY = datetime.date(2017, 11, 28)
+ELEVENTH_WORKING_DAY = datetime.date(2017, 11, 29)
+
+
+# People and things ------------------------------------------------------------------------------
+
+
+def contact(council, position, username, **kwargs):
+    user = UserFactory(username=username, organisation=council, email=f"{username}@example.gov.wales")
+    return SeniorContact.objects.create(council=council, user=user, position=position, **kwargs)
+
+
+@pytest.fixture
+def powys_contacts(powys):
+    return [
+        contact(powys, SeniorPosition.LEADER, "powys-leader"),
+        contact(powys, SeniorPosition.CHIEF_EXECUTIVE, "powys-chief-executive"),
+        contact(
+            powys,
+            SeniorPosition.DIRECTOR_OF_SOCIAL_SERVICES,
+            "powys-director",
+            title="Interim Director of Social Services",
+        ),
+    ]
+
+
+@pytest.fixture
+def leader(powys_contacts):
+    return powys_contacts[0].user
+
+
+@pytest.fixture
+def cardiff_leader(cardiff):
+    return contact(cardiff, SeniorPosition.LEADER, "cardiff-leader").user
+
+
+@pytest.fixture
+def wg_lead(official):
+    official.email = "official@example.gov.wales"
+    official.save()
+    return UserFactory(username="wg-lead", official=True, email="lead@example.gov.wales")
+
+
+def publish_with_finding(inspector, council, kind, *, on=GIVEN_ON):
+    """Plan, fieldwork, a finding of `kind`, draft, then publish: the real path through the services."""
+    inspection = inspection_services.inspection_create(
+        by=inspector,
+        council=council,
+        title="Inspection of children's services",
+        service_area="children",
+        inspection_type="planned",
+    )
+    inspection_services.inspection_start_fieldwork(inspection=inspection, by=inspector)
+    finding = inspection_services.finding_create(
+        inspection=inspection,
+        by=inspector,
+        theme=FindingTheme.SAFEGUARDING,
+        kind=kind,
+        text="No record of statutory visits for six months.",
+    )
+    inspection_services.inspection_issue_draft(
+        inspection=inspection, by=inspector, on=datetime.date(2017, 9, 5)
+    )
+    inspection_services.inspection_publish(inspection=inspection, by=inspector, on=on)
+    return inspection, finding
+
+
+@pytest.fixture
+def finding_escalation(inspector, powys, powys_contacts, wg_lead, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _inspection, finding = publish_with_finding(inspector, powys, FindingKind.SERIOUS_CONCERN)
+    return Escalation.objects.get(finding=finding)
+
+
+@pytest.fixture
+def overdue_escalation(issued_notice, powys_contacts, wg_lead, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        (escalation,) = escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY)
+    return escalation
+
+
+def recipients_of(escalation):
+    return {r.user.username: r.kind for r in escalation.recipients.select_related("user")}
+
+
+# Serious concerns escalate when the report is published -----------------------------------------
+
+
+def test_publishing_a_report_escalates_its_serious_concern(finding_escalation, powys, inspector):
+    escalation = finding_escalation
+
+    assert escalation.source == EscalationSource.SERIOUS_FINDING
+    assert escalation.council == powys
+    assert escalation.requirement is None and escalation.case is None
+    assert "No record of statutory visits" in escalation.reason
+    # No case yet, so no lead: every active Welsh Government official.
+    assert recipients_of(escalation) == {
+        "powys-leader": RecipientKind.SENIOR_CONTACT,
+        "powys-chief-executive": RecipientKind.SENIOR_CONTACT,
+        "powys-director": RecipientKind.SENIOR_CONTACT,
+        "wg-official": RecipientKind.GOVERNMENT_OFFICIAL,
+        "wg-lead": RecipientKind.GOVERNMENT_OFFICIAL,
+    }
+    row = escalation.history.get()
+    assert (row.history_user, row.history_change_reason) == (inspector, "raised")
+
+
+def test_the_director_is_addressed_by_the_recorded_title(finding_escalation):
+    positions = set(finding_escalation.recipients.values_list("position", flat=True))
+    assert {"Leader of the council", "Chief executive", "Interim Director of Social Services"} <= positions
+
+
+@pytest.mark.parametrize(
+    "kind", [FindingKind.STRENGTH, FindingKind.AREA_FOR_IMPROVEMENT, FindingKind.PRIORITY_AREA]
+)
+def test_other_kinds_of_finding_are_not_escalated(kind, inspector, powys, powys_contacts):
+    publish_with_finding(inspector, powys, kind)
+    assert Escalation.objects.count() == 0
+
+
+def test_a_serious_concern_is_not_escalated_while_the_report_is_a_draft(inspector, powys, powys_contacts):
+    inspection = inspection_services.inspection_create(
+        by=inspector, council=powys, title="Draft", service_area="children", inspection_type="planned"
+    )
+    inspection_services.inspection_start_fieldwork(inspection=inspection, by=inspector)
+    inspection_services.finding_create(
+        inspection=inspection,
+        by=inspector,
+        theme=FindingTheme.SAFEGUARDING,
+        kind=FindingKind.SERIOUS_CONCERN,
+        text="Serious.",
+    )
+    inspection_services.inspection_issue_draft(
+        inspection=inspection, by=inspector, on=datetime.date(2017, 9, 5)
+    )
+
+    assert escalation_services.escalate_serious_findings(inspection=inspection) == []
+    assert Escalation.objects.count() == 0
+
+
+def test_escalating_a_published_report_again_adds_nothing(finding_escalation):
+    inspection = finding_escalation.finding.inspection
+    assert escalation_services.escalate_serious_findings(inspection=inspection) == []
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Escalation.objects.create(
+            source=EscalationSource.SERIOUS_FINDING,
+            council=finding_escalation.council,
+            finding=finding_escalation.finding,
+            reason="again",
+            raised_on=GIVEN_ON,
+        )
+    assert Escalation.objects.count() == 1
+
+
+def test_an_escalation_has_exactly_one_source(finding_escalation, requirement_a):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Escalation.objects.create(
+            source=EscalationSource.SERIOUS_FINDING,
+            council=finding_escalation.council,
+            finding=finding_escalation.finding,
+            requirement=requirement_a,
+            due_on=GIVEN_ON,
+            reason="both",
+            raised_on=GIVEN_ON,
+        )
+
+
+def test_the_case_lead_replaces_the_other_officials(inspector, powys, powys_case, powys_contacts, wg_lead):
+    InterventionCase.objects.filter(pk=powys_case.pk).update(lead=wg_lead)
+
+    _inspection, finding = publish_with_finding(inspector, powys, FindingKind.SERIOUS_CONCERN)
+
+    escalation = Escalation.objects.get(finding=finding)
+    assert escalation.case == powys_case
+    assert recipients_of(escalation) == {
+        "powys-leader": RecipientKind.SENIOR_CONTACT,
+        "powys-chief-executive": RecipientKind.SENIOR_CONTACT,
+        "powys-director": RecipientKind.SENIOR_CONTACT,
+        "wg-lead": RecipientKind.CASE_LEAD,
+    }
+
+
+def test_only_this_councils_active_senior_contacts_are_addressed(
+    inspector, powys, powys_contacts, cardiff_leader, official
+):
+    gone = powys_contacts[1]
+    gone.is_active = False
+    gone.save()
+    left = powys_contacts[2].user
+    left.is_active = False
+    left.save()
+
+    _inspection, finding = publish_with_finding(inspector, powys, FindingKind.SERIOUS_CONCERN)
+
+    assert recipients_of(Escalation.objects.get(finding=finding)) == {
+        "powys-leader": RecipientKind.SENIOR_CONTACT,
+        "wg-official": RecipientKind.GOVERNMENT_OFFICIAL,
+    }
+
+
+def test_a_failed_publication_raises_no_escalation(inspector, powys, powys_contacts):
+    inspection = InspectionFactory(
+        council=powys, state="draft_issued", draft_issued_on=datetime.date(2017, 9, 5)
+    )
+    Finding.objects.create(inspection=inspection, theme="safeguarding", kind="serious_concern", text="x")
+
+    with pytest.raises(ValidationError):
+        inspection_services.inspection_publish(
+            inspection=inspection,
+            by=inspector,
+            on=datetime.date(2017, 9, 1),  # before the draft
+        )
+
+    assert Escalation.objects.count() == 0
+
+
+def test_if_escalating_fails_the_publication_is_undone(inspector, powys, powys_contacts, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("the contacts could not be read")
+
+    monkeypatch.setattr(escalation_services, "escalation_addressees", broken)
+
+    with pytest.raises(RuntimeError):
+        publish_with_finding(inspector, powys, FindingKind.SERIOUS_CONCERN)
+
+    inspection = Finding.objects.get().inspection
+    assert (inspection.state, inspection.published_on) == ("draft_issued", None)
+    assert not TransitionLog.objects.filter(transition="publish").exists()
+    assert Escalation.objects.count() == 0
+
+
+# Email ----------------------------------------------------------------------------------------
+
+
+def test_each_recipient_is_emailed_with_a_link_and_the_time_is_recorded(finding_escalation):
+    by_address = {m.to[0]: m for m in mail.outbox}
+
+    assert set(by_address) == {
+        "powys-leader@example.gov.wales",
+        "powys-chief-executive@example.gov.wales",
+        "powys-director@example.gov.wales",
+        "official@example.gov.wales",
+        "lead@example.gov.wales",
+    }
+    message = by_address["powys-leader@example.gov.wales"]
+    assert message.subject == "Escalation: a serious matter about Powys County Council"
+    assert f"http://127.0.0.1:8000/escalations/{finding_escalation.pk}/" in message.body
+    assert "Leader of the council" in message.body
+    recipient = finding_escalation.recipients.get(user__username="powys-leader")
+    assert recipient.notified_at is not None
+    assert recipient.history.latest().history_change_reason == "emailed"
+
+
+def test_a_person_without_an_email_address_is_not_marked_as_emailed(
+    inspector, powys, powys_contacts, django_capture_on_commit_callbacks
+):
+    leader = powys_contacts[0].user
+    leader.email = ""
+    leader.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _inspection, finding = publish_with_finding(inspector, powys, FindingKind.SERIOUS_CONCERN)
+
+    recipient = EscalationRecipient.objects.get(escalation__finding=finding, user=leader)
+    assert recipient.notified_at is None
+    assert len(mail.outbox) == 2  # the chief executive and the director
+
+
+def test_a_second_delivery_sends_nothing_more(finding_escalation):
+    sent = len(mail.outbox)
+    assert escalation_services.deliver_escalation(escalation_id=finding_escalation.pk) == 0
+    assert len(mail.outbox) == sent
+
+
+# Overdue requirements ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("today, escalated", [(TENTH_WORKING_DAY, False), (ELEVENTH_WORKING_DAY, True)])
+def test_a_requirement_escalates_once_overdue_by_more_than_ten_working_days(
+    today, escalated, issued_notice, powys_contacts
+):
+    raised = escalation_services.escalate_overdue_requirements(today=today)
+
+    letters = [e.requirement.letter for e in raised]
+    assert letters == (["d"] if escalated else [])
+
+
+@pytest.fixture
+def christmas_requirement(draft_notice, official):
+    """Requirement (e), due Wednesday 20 December 2017: its count passes Christmas and New Year."""
+    return services.requirement_add(
+        notice=draft_notice,
+        by=official,
+        letter="e",
+        text="Report",
+        due=RequirementDue.FIXED_DATE,
+        due_on_fixed=datetime.date(2017, 12, 20),
+    )
+
+
+@pytest.mark.parametrize(
+    "today, escalated",
+    [
+        (datetime.date(2018, 1, 3), False),  # 10 weekdays, but 25, 26 Dec and 1 Jan do not count
+        (datetime.date(2018, 1, 8), False),  # working day 10
+        (datetime.date(2018, 1, 9), True),  # working day 11
+    ],
+)
+def test_the_threshold_counts_working_days_across_bank_holidays(
+    today, escalated, christmas_requirement, official
+):
+    services.notice_issue(notice=christmas_requirement.notice, by=official, on=GIVEN_ON)
+
+    raised = escalation_services.escalate_overdue_requirements(today=today)
+
+    assert ("e" in [e.requirement.letter for e in raised]) is escalated
+
+
+def test_the_threshold_is_a_setting(settings, issued_notice):
+    settings.ESCALATION_AFTER_WORKING_DAYS = 3  # 14 Nov + 3 working days = 17 Nov
+    assert escalation_services.escalate_overdue_requirements(today=datetime.date(2017, 11, 17)) == []
+    assert len(escalation_services.escalate_overdue_requirements(today=datetime.date(2017, 11, 20))) == 1
+
+
+def test_overdue_escalation_is_idempotent(issued_notice, powys_contacts):
+    first = escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY)
+    again = escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY)
+    later = escalation_services.escalate_overdue_requirements(today=datetime.date(2018, 1, 10))
+
+    assert len(first) == 1
+    assert again == later == []
+    assert Escalation.objects.filter(source=EscalationSource.OVERDUE_REQUIREMENT).count() == 1
+
+
+def test_an_overdue_escalation_goes_to_the_council_and_the_case_lead(overdue_escalation, powys_case, wg_lead):
+    assert overdue_escalation.case == powys_case
+    assert overdue_escalation.due_on == COMPLIANCE_DUE
+    assert "Requirement (d)" in overdue_escalation.reason
+    assert "11 working days overdue" in overdue_escalation.reason
+    # powys_case has no lead yet: every official; with a lead, only the lead.
+    assert RecipientKind.GOVERNMENT_OFFICIAL in recipients_of(overdue_escalation).values()
+
+    InterventionCase.objects.filter(pk=powys_case.pk).update(lead=wg_lead)
+    case = InterventionCase.objects.select_related("lead").get(pk=powys_case.pk)
+    addressees = escalation_services.escalation_addressees(council_id=case.council_id, case=case)
+    assert [(a.user.username, a.kind) for a in addressees][-1] == ("wg-lead", RecipientKind.CASE_LEAD)
+    assert "wg-official" not in [a.user.username for a in addressees]
+
+
+def test_evidence_awaiting_review_or_a_met_deadline_is_not_escalated(issued_notice, powys_officer):
+    requirement = issued_notice.requirements.get(letter="d")
+    services.requirement_submit(requirement=requirement, by=powys_officer, statement="Done")
+
+    assert escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY) == []
+
+    services.plan_submit(
+        plan=issued_notice.improvement_plan, by=powys_officer, on=datetime.date(2017, 11, 13), summary="Plan"
+    )
+    assert escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY) == []
+
+
+def test_the_command_escalates_and_reports(issued_notice, powys_contacts):
+    out = StringIO()
+    call_command("escalate_overdue", "--today", "2017-11-29", stdout=out)
+    call_command("escalate_overdue", "--today", "2017-11-29", stdout=out)
+
+    output = out.getvalue()
+    assert "1 escalation raised as of 2017-11-29" in output
+    assert "0 escalations raised as of 2017-11-29" in output
+    assert Escalation.objects.count() == 1
+
+
+def test_the_command_refuses_a_bad_date(issued_notice):
+    with pytest.raises(CommandError, match="is not a real date"):
+        call_command("escalate_overdue", "--today", "2017-02-30")
+
+
+# Acknowledging ----------------------------------------------------------------------------------
+
+
+def acknowledge_url(escalation):
+    return reverse("intervention:escalation_acknowledge", args=[escalation.pk])
+
+
+def test_the_person_addressed_acknowledges_with_a_note(client, finding_escalation, leader):
+    client.force_login(leader)
+
+    response = client.post(acknowledge_url(finding_escalation), {"note": "Briefing cabinet on Monday."})
+
+    assert response.status_code == 302
+    assert response.url == finding_escalation.get_absolute_url()
+    recipient = finding_escalation.recipients.get(user=leader)
+    assert recipient.state == AcknowledgementState.ACKNOWLEDGED
+    assert recipient.acknowledged_at is not None
+    assert recipient.acknowledgement_note == "Briefing cabinet on Monday."
+    row = recipient.history.latest()
+    assert (row.history_user, row.history_change_reason, row.state) == (
+        leader,
+        "acknowledge: Briefing cabinet on Monday.",
+        AcknowledgementState.ACKNOWLEDGED,
+    )
+    log = TransitionLog.objects.get(transition="acknowledge")
+    assert (log.by, log.object_id, log.target_state) == (leader, recipient.pk, "acknowledged")
+    # The others still have to acknowledge.
+    assert finding_escalation.recipients.filter(state=AcknowledgementState.AWAITING).count() == 4
+
+
+def test_someone_else_who_can_see_it_gets_403(client, finding_escalation, powys_officer, inspector):
+    for person in (powys_officer, inspector):
+        client.force_login(person)
+        assert client.post(acknowledge_url(finding_escalation), {"note": ""}).status_code == 403
+    assert not finding_escalation.recipients.filter(state=AcknowledgementState.ACKNOWLEDGED).exists()
+
+
+def test_another_councils_contact_gets_404(client, finding_escalation, cardiff_leader):
+    client.force_login(cardiff_leader)
+    assert client.post(acknowledge_url(finding_escalation), {"note": ""}).status_code == 404
+    assert client.get(finding_escalation.get_absolute_url()).status_code == 404
+
+
+def test_acknowledging_twice_says_so_and_changes_nothing(client, finding_escalation, leader):
+    client.force_login(leader)
+    client.post(acknowledge_url(finding_escalation), {"note": "First"})
+    recipient = finding_escalation.recipients.get(user=leader)
+    rows = recipient.history.count()
+
+    response = client.post(acknowledge_url(finding_escalation), {"note": "Second"}, follow=True)
+
+    assert response.status_code == 200
+    assert (
+        "You already acknowledged this escalation on"
+        in [str(m) for m in get_messages(response.wsgi_request)][-1]
+    )
+    recipient.refresh_from_db()
+    assert recipient.acknowledgement_note == "First"
+    assert recipient.history.count() == rows
+    assert TransitionLog.objects.filter(transition="acknowledge").count() == 1
+
+
+def test_the_service_refuses_someone_not_addressed(finding_escalation, powys_officer):
+    with pytest.raises(PermissionDenied):
+        escalation_services.escalation_acknowledge(escalation=finding_escalation, by=powys_officer)
+
+
+def test_the_service_refuses_a_second_acknowledgement(finding_escalation, leader):
+    escalation_services.escalation_acknowledge(escalation=finding_escalation, by=leader)
+    with pytest.raises(fsm.TransitionNotAllowed, match="already acknowledged"):
+        escalation_services.escalation_acknowledge(escalation=finding_escalation, by=leader)
+
+
+def test_a_too_long_note_is_a_form_error_and_nothing_changes(client, finding_escalation, leader):
+    client.force_login(leader)
+
+    response = client.post(acknowledge_url(finding_escalation), {"note": "x" * 5001})
+
+    assert response.status_code == 200
+    assert "The note must be 5000 characters or fewer" in response.content.decode()
+    assert finding_escalation.recipients.get(user=leader).state == AcknowledgementState.AWAITING
+
+
+def test_acknowledging_needs_a_post(client, finding_escalation, leader):
+    client.force_login(leader)
+    assert client.get(acknowledge_url(finding_escalation)).status_code == 405
+
+
+def test_acknowledging_needs_the_csrf_token(finding_escalation, leader):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(leader)
+    assert client.post(acknowledge_url(finding_escalation), {"note": ""}).status_code == 403
+    assert finding_escalation.recipients.get(user=leader).state == AcknowledgementState.AWAITING
+
+
+# Pages: who sees what -------------------------------------------------------------------------
+
+
+LIST_STATUS = {
+    "official": 200,
+    "inspector": 200,
+    "powys_officer": 200,
+    "cardiff_officer": 200,
+    "administrator": 403,
+}
+
+
+@pytest.mark.parametrize("who, status", LIST_STATUS.items())
+def test_list_by_role(who, status, client, people, finding_escalation, overdue_escalation):
+    client.force_login(people[who])
+
+    response = client.get(reverse("intervention:escalation_list"))
+
+    assert response.status_code == status
+    if status == 200:
+        shown = {e.pk for e in response.context["page_obj"]}
+        expected = {
+            "official": {finding_escalation.pk, overdue_escalation.pk},
+            "inspector": {finding_escalation.pk},  # findings only, not a notice's requirements
+            "powys_officer": {finding_escalation.pk, overdue_escalation.pk},
+            "cardiff_officer": set(),
+        }[who]
+        assert shown == expected
+
+
+def test_anonymous_is_sent_to_sign_in(client, finding_escalation):
+    for url in (reverse("intervention:escalation_list"), finding_escalation.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    "who, finding_status, overdue_status",
+    [
+        ("official", 200, 200),
+        ("inspector", 200, 404),
+        ("powys_officer", 200, 200),
+        ("cardiff_officer", 404, 404),
+        ("administrator", 404, 404),
+    ],
+)
+def test_detail_by_role_and_council(
+    who, finding_status, overdue_status, client, people, finding_escalation, overdue_escalation
+):
+    client.force_login(people[who])
+    assert client.get(finding_escalation.get_absolute_url()).status_code == finding_status
+    assert client.get(overdue_escalation.get_absolute_url()).status_code == overdue_status
+
+
+def test_detail_shows_who_was_told_and_who_acknowledged_when(client, finding_escalation, leader, official):
+    escalation_services.escalation_acknowledge(escalation=finding_escalation, by=leader, note="Seen.")
+    client.force_login(official)
+
+    response = client.get(finding_escalation.get_absolute_url())
+
+    page = response.content.decode()
+    assert "Interim Director of Social Services" in page
+    assert "Seen." in page
+    assert "Acknowledged" in page
+    assert response.context["can_acknowledge"] is True  # the official is addressed too
+    actions = [e.action for e in response.context["entries"]]
+    assert "Acknowledged" in actions and "Emailed" in actions and "Addressed to them" in actions
+
+
+def test_the_acknowledge_form_is_offered_only_to_those_still_to_acknowledge(
+    client, finding_escalation, leader, powys_officer
+):
+    client.force_login(leader)
+    assert 'name="note"' in client.get(finding_escalation.get_absolute_url()).content.decode()
+    client.force_login(powys_officer)
+    assert 'name="note"' not in client.get(finding_escalation.get_absolute_url()).content.decode()
+
+
+def test_the_list_can_show_only_those_awaiting(client, finding_escalation, overdue_escalation, official):
+    for recipient in overdue_escalation.recipients.select_related("user"):
+        escalation_services.escalation_acknowledge(escalation=overdue_escalation, by=recipient.user)
+    client.force_login(official)
+
+    response = client.get(reverse("intervention:escalation_list"), {"show": "awaiting"})
+
+    assert [e.pk for e in response.context["page_obj"]] == [finding_escalation.pk]
+
+
+# Dashboards -------------------------------------------------------------------------------------
+
+
+def test_home_shows_escalations_awaiting_my_acknowledgement(client, finding_escalation, leader):
+    client.force_login(leader)
+
+    response = client.get(reverse("home"))
+
+    assert [r.escalation for r in response.context["escalations_awaiting_me"]] == [finding_escalation]
+    assert "Escalations awaiting your acknowledgement" in response.content.decode()
+    escalation_services.escalation_acknowledge(escalation=finding_escalation, by=leader)
+    response = client.get(reverse("home"))
+    assert response.context["escalations_awaiting_me"] == []
+    # Still outstanding for others on the council's page.
+    assert response.context["escalations_outstanding"] == [finding_escalation]
+
+
+def test_home_of_another_council_shows_none(client, finding_escalation, cardiff_leader):
+    client.force_login(cardiff_leader)
+    response = client.get(reverse("home"))
+    assert response.context["escalations_awaiting_me"] == []
+    assert response.context["escalations_outstanding"] == []
+
+
+def test_officials_see_unacknowledged_escalations_across_wales(client, overdue_escalation, wg_lead):
+    client.force_login(wg_lead)
+    response = client.get(reverse("home"))
+    assert response.context["escalations_outstanding"] == [overdue_escalation]
+    assert "Escalations not yet acknowledged by everyone" in response.content.decode()
+
+
+# Reminders ---------------------------------------------------------------------------------------
+
+
+def reminded(today):
+    return sorted(
+        r.user.username for r in escalation_selectors.unacknowledged_escalation_reminders(today=today)
+    )
+
+
+def test_unacknowledged_escalations_are_reminded_after_two_working_days_then_weekly(
+    overdue_escalation, leader, client
+):
+    # Raised on Wednesday 29 November 2017.
+    escalation_services.escalation_acknowledge(escalation=overdue_escalation, by=leader)
+    everyone_else = sorted(
+        r.user.username for r in overdue_escalation.recipients.exclude(user=leader).select_related("user")
+    )
+    mail.outbox.clear()
+
+    assert reminded(datetime.date(2017, 11, 30)) == []
+    assert reminded(datetime.date(2017, 12, 1)) == everyone_else
+    assert escalation_services.send_escalation_reminders(today=datetime.date(2017, 12, 1)) == len(
+        everyone_else
+    )
+    assert escalation_services.send_escalation_reminders(today=datetime.date(2017, 12, 1)) == 0
+    assert reminded(datetime.date(2017, 12, 7)) == []
+    assert reminded(datetime.date(2017, 12, 8)) == everyone_else
+
+    assert len(mail.outbox) == len(everyone_else)
+    assert mail.outbox[0].subject.startswith("Reminder: escalation about Powys County Council")
+    recipient = overdue_escalation.recipients.exclude(user=leader).first()
+    assert (recipient.last_reminded_on, recipient.reminders_sent) == (datetime.date(2017, 12, 1), 1)
+    assert recipient.history.latest().history_change_reason == "reminded"
+    client.force_login(leader)
+    page = client.get(overdue_escalation.get_absolute_url()).content.decode()
+    assert "Reminded once, on 1 December 2017" in page
+    assert "Reminded by email" in page
+
+
+@pytest.mark.parametrize(
+    "raised_on, today, due",
+    [
+        (datetime.date(2017, 12, 22), datetime.date(2017, 12, 27), False),  # Fri; 25, 26 Dec skipped
+        (datetime.date(2017, 12, 22), datetime.date(2017, 12, 28), True),
+    ],
+)
+def test_the_first_reminder_waits_two_working_days(raised_on, today, due):
+    holidays = {datetime.date(2017, 12, 25), datetime.date(2017, 12, 26)}
+    assert (
+        deadlines.escalation_reminder_due(raised_on, last_reminded_on=None, today=today, non_working=holidays)
+        is due
+    )
+
+
+# Senior contacts and the case lead are recorded by administrators --------------------------------
+
+
+def test_a_senior_contact_must_be_an_officer_of_that_council(powys, cardiff_officer, official):
+    for user in (cardiff_officer, official):
+        with pytest.raises(ValidationError) as error:
+            SeniorContact(council=powys, user=user, position=SeniorPosition.LEADER).full_clean()
+        assert "user" in error.value.error_dict
+
+
+def test_an_other_position_needs_a_title(powys, powys_officer):
+    with pytest.raises(ValidationError) as error:
+        SeniorContact(council=powys, user=powys_officer, position=SeniorPosition.OTHER).full_clean()
+    assert "title" in error.value.error_dict
+
+
+def test_administrator_records_a_senior_contact_in_the_admin(client, administrator, powys, powys_officer):
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:intervention_seniorcontact_add"),
+        {
+            "council": powys.pk,
+            "user": powys_officer.pk,
+            "position": SeniorPosition.CHIEF_EXECUTIVE,
+            "title": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    row = SeniorContact.objects.get().history.get()
+    assert (row.history_user, row.history_change_reason) == (administrator, "admin add")
+
+
+def test_administrator_sets_only_the_case_lead_in_the_admin(client, administrator, powys_case, wg_lead):
+    client.force_login(administrator)
+    url = reverse("admin:intervention_interventioncase_change", args=[powys_case.pk])
+    form = client.get(url).context["adminform"].form
+    assert list(form.fields) == ["lead"]
+
+    response = client.post(
+        url,
+        {"lead": wg_lead.pk, "title": "Rewritten", "notices-TOTAL_FORMS": 0, "notices-INITIAL_FORMS": 0},
+    )
+
+    assert response.status_code == 302
+    powys_case.refresh_from_db()
+    assert (powys_case.lead, powys_case.title) == (wg_lead, "Powys children's services")
+    assert powys_case.history.latest().history_user == administrator
+
+
+def test_the_case_lead_must_be_an_official(powys_case, powys_officer):
+    powys_case.lead = powys_officer
+    with pytest.raises(ValidationError):
+        powys_case.full_clean(exclude=["state"])
+
+
+# Query budgets -----------------------------------------------------------------------------------
+
+
+def build_escalations(council, rows, recipients):
+    inspection = InspectionFactory(council=council, published=True)
+    findings = Finding.objects.bulk_create(
+        Finding(inspection=inspection, theme="safeguarding", kind="serious_concern", text=f"Concern {i}")
+        for i in range(rows)
+    )
+    escalations = Escalation.objects.bulk_create(
+        Escalation(
+            source=EscalationSource.SERIOUS_FINDING,
+            council=council,
+            finding=f,
+            reason="r",
+            raised_on=GIVEN_ON,
+        )
+        for f in findings
+    )
+    bulk_create_with_history(
+        [
+            EscalationRecipient(escalation=e, user=u, kind=RecipientKind.SENIOR_CONTACT, position="Leader")
+            for e in escalations
+            for u in recipients
+        ],
+        EscalationRecipient,
+    )
+    return escalations
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+def test_list_query_budget_does_not_grow(
+    rows, client, official, powys, leader, django_assert_max_num_queries
+):
+    build_escalations(powys, rows, [leader, official])
+    client.force_login(official)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("intervention:escalation_list"))
+
+    assert response.status_code == 200
+    assert len(response.context["page_obj"]) == min(rows, 25)
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+def test_detail_query_budget_does_not_grow(rows, client, powys, leader, django_assert_max_num_queries):
+    council = OrganisationFactory(kind=OrganisationKind.LOCAL_AUTHORITY)
+    people = UserFactory.create_batch(rows, organisation=council)
+    (escalation,) = build_escalations(powys, 1, [leader, *people])
+    client.force_login(leader)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(escalation.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(response.context["recipients"]) == rows + 1
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+def test_home_query_budget_holds_with_escalations(rows, client, powys, leader, django_assert_max_num_queries):
+    build_escalations(powys, rows, [leader])
+    client.force_login(leader)
+
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("home"))
+
+    assert len(response.context["escalations_awaiting_me"]) == min(rows, 50)
+
+
+def test_the_daily_reminders_command_also_reminds_unacknowledged_escalations(overdue_escalation):
+    mail.outbox.clear()
+    out = StringIO()
+
+    call_command("send_reminders", "--today", "2017-12-01", stdout=out)
+
+    assert "5 reminders of unacknowledged escalations sent." in out.getvalue()
+    reminders = [m for m in mail.outbox if m.subject.startswith("Reminder: escalation about Powys")]
+    assert len(reminders) == overdue_escalation.recipients.count() == 5
