@@ -44,8 +44,9 @@ demo: venv static
 	@echo "Serving on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops."
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One worker per core; each test file stays on one worker (the browser journey is one long test).
 test: venv static
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: venv
 	$(BIN)/ruff check .
