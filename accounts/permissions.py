@@ -35,3 +35,9 @@ def is_council_officer_of(user: User | None, council_id: int | None) -> bool:
     return (
         council_id is not None and has_role(user, Role.COUNCIL_OFFICER) and user.organisation_id == council_id
     )
+
+
+def has_casework_role(user: User | None) -> bool:
+    """Return True if `user` works on inspections and notices: inspectors, officials, council officers."""
+    council_id = getattr(user, "organisation_id", None)
+    return is_inspector(user) or is_official(user) or is_council_officer_of(user, council_id)

@@ -53,10 +53,17 @@ def add_validation_error(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def paginate(request: HttpRequest, queryset, *, per_page: int = 25) -> dict[str, Any]:
-    """Return the page of `queryset` asked for, and the query string to keep filters across pages."""
-    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, queryset, *, per_page: int = 25, param: str = "page") -> dict[str, Any]:
+    """Return the page of `queryset` asked for, and the query string to keep filters across pages.
+
+    `param` names the page number in the query string (a page showing two lists gives each its own).
+    """
+    page_obj = Paginator(queryset, per_page).get_page(request.GET.get(param))
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     encoded = params.urlencode()
-    return {"page_obj": page_obj, "querystring_without_page": f"{encoded}&" if encoded else ""}
+    return {
+        "page_obj": page_obj,
+        "querystring_without_page": f"{encoded}&" if encoded else "",
+        "page_param": param,
+    }

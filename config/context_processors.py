@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.feeds import can_have_calendar_feed
-from accounts.permissions import is_council_officer_of, is_inspector, is_official
+from accounts.permissions import has_casework_role
 from intervention.permissions import can_view_escalations
 
 
@@ -13,7 +13,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     items = [("home", _("Home"), reverse("home"))]
-    if is_inspector(user) or is_official(user) or is_council_officer_of(user, user.organisation_id):
+    if has_casework_role(user):
         items.append(("inspections", _("Inspections"), reverse("inspections:list")))
         items.append(("notices", _("Warning notices"), reverse("intervention:notice_list")))
     if can_view_escalations(user):

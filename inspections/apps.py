@@ -8,3 +8,6 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .history_labels import register
+
+        register()

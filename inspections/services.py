@@ -20,6 +20,7 @@ from accounts.choices import OrganisationKind
 from accounts.models import Organisation
 
 from . import permissions
+from .choices import EDITABLE_STATES
 from .models import FieldworkPeriod, Finding, Inspection, Recommendation, StatutoryFunction
 from .signals import inspection_published
 
@@ -44,8 +45,16 @@ def _require(allowed: bool) -> None:
 
 
 def _require_editable(inspection: Inspection) -> None:
-    # Checked before the permission (which also needs an editable report) so the person is told why.
-    if not inspection.is_editable:
+    """Refuse a change unless the inspection may change as stored now, and hold it so until commit.
+
+    The row is re-read and locked (select_for_update; SQLite ignores the lock), so a finding added at
+    the same moment as the report is published cannot slip in after the check. Checked before the
+    permission (which also needs an editable report) so the person is told why. Call inside
+    transaction.atomic.
+    """
+    stored = Inspection.objects.select_for_update().filter(pk=inspection.pk).values_list("state", flat=True)
+    state = stored.first() if inspection.pk else inspection.state
+    if state not in EDITABLE_STATES:
         raise ValidationError(_("This inspection's report is published, so its contents cannot change."))
 
 

@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import failed_condition_message
 from accounts.forms import ReasonForm
-from accounts.history import entries_from_history, history_entries
-from accounts.permissions import is_official
+from accounts.history import history_page
+from accounts.permissions import has_casework_role, is_official
 from accounts.web import add_validation_error, paginate, run_service
 
 from . import permissions, selectors, services
@@ -84,6 +84,8 @@ def editing_view(view: Callable) -> Callable:
 
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
+    if not has_casework_role(request.user):
+        raise PermissionDenied
     form = InspectionFilterForm(request.GET or None)
     inspections = selectors.inspections_for_user(request.user)
     if form.is_valid():
@@ -163,12 +165,18 @@ def inspection_history(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _visible_inspection(request, pk)
     context = {
         "inspection": inspection,
-        "entries": history_entries(inspection),
-        "finding_entries": entries_from_history(
-            Finding.history.filter(inspection_id=inspection.pk), with_subject=True, hidden=["inspection"]
+        "history": history_page(request, inspection.history.all()),
+        "finding_history": history_page(
+            request,
+            Finding.history.filter(inspection_id=inspection.pk),
+            param="findings_page",
+            with_subject=True,
+            hidden=["inspection"],
         ),
-        "recommendation_entries": entries_from_history(
+        "recommendation_history": history_page(
+            request,
             Recommendation.history.filter(inspection_id=inspection.pk),
+            param="recommendations_page",
             with_subject=True,
             hidden=["inspection"],
         ),

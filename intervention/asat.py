@@ -20,6 +20,11 @@ How the past is rebuilt (nothing here writes, and nothing is read from today's s
   requirement, returning the plan...), found as the last logged transition of the deadline's own
   objects recorded at or before the change. A change with no such transition is dated by when it
   was recorded, and the page says so.
+- A requirement is judged by its own state at D, not only by its deadline: one with Welsh
+  Government for review is not overdue, one accepted is met (on the day its accepted evidence was
+  submitted). A requirement due by the end of the compliance period shares that deadline with the
+  improvement plan, whose submission alone meets it, so the deadline's "met on" says nothing
+  about the requirement.
 - The words of a notice, a requirement or a deadline (letters, texts, due dates) are fixed once
   the notice is given, so they are read from the current rows.
 """
@@ -39,12 +44,12 @@ from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from accounts.history import HIDDEN_FIELDS
+from accounts.history import HIDDEN_FIELDS, action_label
 from accounts.models import TransitionLog
 from accounts.permissions import is_official
 
 from . import calendars, deadlines
-from .choices import DeadlineKind, DeadlineUnit, NoticeState, PlanState
+from .choices import DeadlineKind, DeadlineUnit, NoticeState, PlanState, RequirementState
 from .models import (
     BoardReport,
     Deadline,
@@ -195,7 +200,9 @@ def met_on_as_at(changes: list[MetChange], day: datetime.date) -> tuple[datetime
 class DeadlineAsAt:
     deadline: Deadline
     met_on: datetime.date | None
-    status: str  # "met", "overdue", "due" or "lapsed" (not met, but the notice was no longer in force)
+    # "met", "overdue", "due" or "lapsed" (not met, but the notice was no longer in force); for a
+    # requirement also "with_government" (submitted, awaiting review) or "withdrawn" (not required).
+    status: str
 
     @property
     def is_overdue(self) -> bool:
@@ -258,7 +265,14 @@ class NoticeAsAt:
 
     @property
     def overdue(self) -> list[DeadlineAsAt]:
-        return [row for row in self.deadlines if row.is_overdue]
+        """The deadlines overdue, and the requirements overdue on a deadline the plan met (shared)."""
+        listed = {id(row) for row in self.deadlines}
+        shared = [
+            row.deadline
+            for row in self.requirements
+            if row.deadline is not None and row.deadline.is_overdue and id(row.deadline) not in listed
+        ]
+        return [row for row in self.deadlines if row.is_overdue] + shared
 
 
 @dataclass
@@ -386,20 +400,24 @@ def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notice
                 met_on=met_on,
                 status=_deadline_status(deadline, met_on, day, in_force=in_force),
             )
-        row.deadlines = list(deadline_map.values())
         for requirement in parts["requirements"]:
-            r_state, r_since = state_on(
-                steps_of(Requirement, requirement.pk), day, initial=_initial_state(Requirement)
-            )
+            r_steps = steps_of(Requirement, requirement.pk)
+            r_state, r_since = state_on(r_steps, day, initial=_initial_state(Requirement))
+            r_deadline = deadline_map.get(requirement.deadline_id)
+            if r_deadline is not None:
+                r_deadline = _requirement_deadline(r_deadline, r_state, r_steps, day, in_force=in_force)
+                if r_deadline.deadline.kind == DeadlineKind.REQUIREMENT:
+                    deadline_map[requirement.deadline_id] = r_deadline  # its own date: one status
             row.requirements.append(
                 RequirementAsAt(
                     requirement=requirement,
                     state=r_state,
                     state_label=_state_label(Requirement, r_state),
                     since=r_since,
-                    deadline=deadline_map.get(requirement.deadline_id),
+                    deadline=r_deadline,
                 )
             )
+        row.deadlines = list(deadline_map.values())
         for plan in parts["plans"]:
             row.plan = _plan_as_at(
                 plan,
@@ -464,12 +482,13 @@ def _deadline_causes(notice: WarningNotice, parts: dict[str, list], steps_of):
         found += [
             s for r in parts["reports"] if r.deadline_id == deadline.pk for s in steps_of(BoardReport, r.pk)
         ]
-        found += [
-            s
-            for r in parts["requirements"]
-            if r.deadline_id == deadline.pk
-            for s in steps_of(Requirement, r.pk)
-        ]
+        if deadline.kind == DeadlineKind.REQUIREMENT:  # only a requirement's own date is met by it
+            found += [
+                s
+                for r in parts["requirements"]
+                if r.deadline_id == deadline.pk
+                for s in steps_of(Requirement, r.pk)
+            ]
         return sorted(found, key=lambda s: s.recorded_at)
 
     return causes
@@ -484,6 +503,31 @@ def _deadline_status(
     if not deadlines.is_overdue(deadline.due_on, today=day):
         return "due"
     return "overdue" if in_force else "lapsed"
+
+
+def _requirement_deadline(
+    deadline: DeadlineAsAt, state: str, steps: list[Step], day: datetime.date, *, in_force: bool
+) -> DeadlineAsAt:
+    """Return how a requirement stood against its due date at the end of `day`, from its own state.
+
+    Accepted: met on the day the accepted evidence was submitted (its own deadline's "met on" if it
+    has one). With Welsh Government for review, or withdrawn: neither met nor overdue. Otherwise
+    the council still owes it: due, overdue or lapsed by the date (a deadline shared with the
+    improvement plan may be met by the plan, but not for the requirement).
+    """
+    if state == RequirementState.ACCEPTED:
+        submitted = last_step_on(steps, day, "submit")
+        met_on = deadline.met_on if deadline.deadline.kind == DeadlineKind.REQUIREMENT else None
+        met_on = met_on or (submitted.occurred_on if submitted else None)
+        return DeadlineAsAt(deadline=deadline.deadline, met_on=met_on, status="met")
+    if state == RequirementState.SUBMITTED:
+        return DeadlineAsAt(deadline=deadline.deadline, met_on=None, status="with_government")
+    if state == RequirementState.WITHDRAWN:
+        return DeadlineAsAt(deadline=deadline.deadline, met_on=None, status="withdrawn")
+    if deadline.status == "met":  # met by something else: the plan, on a shared deadline
+        status = _deadline_status(deadline.deadline, None, day, in_force=in_force)
+        return DeadlineAsAt(deadline=deadline.deadline, met_on=None, status=status)
+    return deadline
 
 
 class _WorkingCalendar:
@@ -696,7 +740,7 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
                         who=row.history_user,
                         subject=f"{capfirst(str(model._meta.verbose_name))}: {names[(model, row.id)]}",
                         kind="change",
-                        what=capfirst(action.replace("_", " ") or row.get_history_type_display()),
+                        what=str(action_label(action, model)) if action else row.get_history_type_display(),
                         source="",
                         target="",
                         why=why,

@@ -11,14 +11,19 @@ administrator) and the case's Welsh Government lead; when the case has no lead (
 case yet, as with most inspections), every active Welsh Government official, so that it always
 reaches someone in Welsh Government. Each person is emailed when it is raised, reminded while it
 stays unacknowledged, and must acknowledge it in the tracker; every step is in the history.
+
+Emails go only to people who may still see the escalation (permissions.can_view_escalation): a
+senior contact who moved to another council is told nothing more. The first email is tried once
+the escalation is committed; if it fails, the daily `manage.py send_reminders` sends it. Each
+email is claimed in the database before it is sent (and the claim undone if it fails), so two
+runs at once never send the same one twice.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import django_fsm as fsm
@@ -38,18 +43,16 @@ from accounts.permissions import is_official
 from inspections.choices import FindingKind, InspectionState, ServiceArea
 from inspections.models import Inspection
 
-from . import calendars, deadlines
+from . import calendars, escalation_selectors
 from .choices import (
     AcknowledgementState,
     CaseState,
     EscalationSource,
-    NoticeState,
     RecipientKind,
-    RequirementState,
     SeniorPosition,
 )
-from .escalation_selectors import unacknowledged_escalation_reminders
 from .models import Escalation, EscalationRecipient, InterventionCase, Requirement, SeniorContact
+from .reminders import first_line
 
 if TYPE_CHECKING:
     from accounts.models import Organisation
@@ -58,8 +61,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NOTE_MAX_LENGTH = 5000
-# Requirements the council still has to act on: evidence awaiting review is not the council's delay.
-COUNCIL_TO_ACT_STATES = (RequirementState.OPEN, RequirementState.RETURNED)
 # Senior contacts are addressed in the order of the council's hierarchy.
 POSITION_ORDER = list(SeniorPosition.values)
 
@@ -145,7 +146,14 @@ def _raise(
         return None
     if not any(a.kind == RecipientKind.SENIOR_CONTACT for a in addressees):
         logger.warning("Escalation %s: %s has no active senior contacts recorded.", escalation.pk, council)
-    transaction.on_commit(partial(deliver_escalation, escalation_id=escalation.pk))
+    escalation_id = escalation.pk
+
+    def deliver() -> None:  # a function, not a partial: Django names it if it fails
+        deliver_escalation(escalation_id=escalation_id)
+
+    # Robust: a failure (a broken template, say) is logged and never turns into an error page for
+    # the person whose action raised it; the daily send_reminders run emails whoever was missed.
+    transaction.on_commit(deliver, robust=True)
     return escalation
 
 
@@ -208,22 +216,26 @@ def escalate_serious_findings(
 # Requirements overdue ------------------------------------------------------------------------------
 
 
-def overdue_requirement_candidates(*, today: datetime.date, working_days: int):
-    """Requirements the council has not met whose due date is far enough past, not yet escalated."""
-    # More than N working days after the due date needs at least N + 1 calendar days.
-    latest_due = today - datetime.timedelta(days=working_days + 1)
-    already = Escalation.objects.filter(requirement=OuterRef("pk"), due_on=OuterRef("deadline__due_on"))
-    return (
-        Requirement.objects.filter(
-            state__in=COUNCIL_TO_ACT_STATES,
-            notice__state=NoticeState.ISSUED,
-            deadline__met_on__isnull=True,
-            deadline__due_on__lte=latest_due,
-        )
-        .exclude(Exists(already))
-        .select_related("deadline", "notice__case__council", "notice__case__lead")
-        .order_by("deadline__due_on", "pk")
-    )
+def overdue_reason(
+    overdue: escalation_selectors.OverdueRequirement, *, today: datetime.date, threshold: int
+) -> str:
+    """Say why an overdue requirement is escalated: the reason recorded and emailed."""
+    requirement = overdue.requirement
+    return _(
+        "Requirement (%(letter)s) of “%(notice)s” was due on %(due)s and on %(today)s was "
+        "%(late)s working days overdue (escalated after more than %(threshold)s)."
+    ) % {
+        "letter": requirement.letter,
+        "notice": requirement.notice.title,
+        "due": calendars.format_date(overdue.due_on),
+        "today": calendars.format_date(today),
+        "late": overdue.working_days_late,
+        "threshold": threshold,
+    }
+
+
+def escalation_threshold(working_days: int | None = None) -> int:
+    return settings.ESCALATION_AFTER_WORKING_DAYS if working_days is None else working_days
 
 
 def escalate_overdue_requirements(
@@ -231,38 +243,20 @@ def escalate_overdue_requirements(
 ) -> list[Escalation]:
     """Raise an escalation for each requirement overdue by more than the threshold in working days.
 
-    Idempotent: one escalation per requirement and due date, however often it runs.
+    Judged as things stood on `today` (see escalation_selectors.overdue_requirements). Idempotent:
+    one escalation per requirement and due date, however often it runs.
     """
-    threshold = settings.ESCALATION_AFTER_WORKING_DAYS if working_days is None else working_days
-    candidates = list(overdue_requirement_candidates(today=today, working_days=threshold))
-    if not candidates:
-        return []
-    calendar = calendars.non_working_days(min(r.deadline.due_on for r in candidates), today)
+    threshold = escalation_threshold(working_days)
     raised = []
-    for requirement in candidates:
-        due_on = requirement.deadline.due_on
-        if not deadlines.is_overdue_by_more_than(due_on, threshold, today=today, non_working=calendar):
-            continue
-        late_by = deadlines.working_days_between(due_on, today, non_working=calendar)
-        notice = requirement.notice
-        reason = _(
-            "Requirement (%(letter)s) of “%(notice)s” was due on %(due)s and on %(today)s was "
-            "%(late)s working days overdue (escalated after more than %(threshold)s)."
-        ) % {
-            "letter": requirement.letter,
-            "notice": notice.title,
-            "due": calendars.format_date(due_on),
-            "today": calendars.format_date(today),
-            "late": late_by,
-            "threshold": threshold,
-        }
+    for overdue in escalation_selectors.overdue_requirements(today=today, working_days=threshold):
+        case = overdue.requirement.notice.case
         escalation = _raise(
             source=EscalationSource.OVERDUE_REQUIREMENT,
-            council=notice.case.council,
-            case=notice.case,
-            requirement=requirement,
-            due_on=due_on,
-            reason=reason,
+            council=case.council,
+            case=case,
+            requirement=overdue.requirement,
+            due_on=overdue.due_on,
+            reason=overdue_reason(overdue, today=today, threshold=threshold),
             raised_on=today,
             by=None,
         )
@@ -290,63 +284,129 @@ def escalation_email(
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-def _send(escalation: Escalation, recipient: EscalationRecipient, *, reminder: bool) -> bool:
+@dataclass
+class EmailRun:
+    """What one round of escalation emails did: who was emailed, and whose email failed (and why)."""
+
+    sent: list[EscalationRecipient] = field(default_factory=list)
+    failed: list[tuple[EscalationRecipient, str]] = field(default_factory=list)
+
+
+def describe(recipient: EscalationRecipient) -> str:
+    """Say in one line who is told about which escalation."""
+    user, escalation = recipient.user, recipient.escalation
+    return _("%(name)s <%(email)s> about escalation %(id)s (%(source)s, %(council)s, raised on %(on)s)") % {
+        "name": user.get_full_name() or user.username,
+        "email": user.email or _("no email address"),
+        "id": escalation.pk,
+        "source": escalation.get_source_display(),
+        "council": escalation.council.name,
+        "on": calendars.format_date(escalation.raised_on),
+    }
+
+
+def _send(escalation: Escalation, recipient: EscalationRecipient, *, reminder: bool) -> str | None:
+    """Email `recipient`; return None if it went, else what went wrong (logged; the next run retries)."""
     email = recipient.user.email
     if not email:
         logger.warning("Escalation %s: %s has no email address.", escalation.pk, recipient.user)
-        return False
+        return _("no email address")
     subject, body = escalation_email(escalation, recipient, reminder=reminder)
     try:
         send_mail(subject, body, None, [email])
-    except Exception:  # a mail server failure must not stop the others; the next run retries
+    except Exception as error:  # a mail server failure must not stop the others; the next run retries
         logger.exception("Escalation %s: the email to %s failed.", escalation.pk, email)
-        return False
-    return True
+        return first_line(error)
+    return None
+
+
+def _record(recipient: EscalationRecipient, *, reason: str, fields: list[str]) -> None:
+    """Write the history row of an email already claimed in the database (see _deliver, _remind)."""
+    try:
+        with transaction.atomic():
+            save_with_history(recipient, by=None, reason=reason, update_fields=fields)
+    except fsm.ConcurrentTransition:  # acknowledged while the email went: re-read and record it
+        fresh = EscalationRecipient.objects.get(pk=recipient.pk)
+        save_with_history(fresh, by=None, reason=reason, update_fields=fields)
+
+
+def _deliver(recipient: EscalationRecipient, run: EmailRun) -> None:
+    """Send the first email, claimed first so that two runs at once cannot both send it."""
+    escalation = recipient.escalation
+    now = timezone.now()
+    claim = EscalationRecipient.objects.filter(
+        pk=recipient.pk, state=AcknowledgementState.AWAITING, notified_at__isnull=True
+    )
+    if not claim.update(notified_at=now):
+        return  # emailed by another run meanwhile, or acknowledged
+    error = _send(escalation, recipient, reminder=False)
+    if error is not None:
+        EscalationRecipient.objects.filter(pk=recipient.pk, notified_at=now).update(notified_at=None)
+        run.failed.append((recipient, error))
+        return
+    recipient.notified_at = now
+    _record(recipient, reason="emailed", fields=["notified_at"])
+    run.sent.append(recipient)
 
 
 def deliver_escalation(*, escalation_id: int) -> int:
-    """Email everyone an escalation is addressed to who has not been emailed yet; return how many."""
+    """Email everyone an escalation is addressed to who has not been emailed yet; return how many.
+
+    Run once the escalation is committed (transaction.on_commit, robust: a failure is logged and
+    never undoes or breaks the action that raised it); whoever it failed for is emailed by the next
+    `manage.py send_reminders` (deliver_undelivered_escalations).
+    """
     escalation = Escalation.objects.select_related("council").get(pk=escalation_id)
-    sent = 0
-    for recipient in escalation.recipients.filter(notified_at__isnull=True).select_related("user"):
-        if not _send(escalation, recipient, reminder=False):
-            continue
-        recipient.notified_at = timezone.now()
-        try:
-            with transaction.atomic():
-                save_with_history(recipient, by=None, reason="emailed", update_fields=["notified_at"])
-        except fsm.ConcurrentTransition:  # acknowledged meanwhile: re-read and record the email
-            recipient = EscalationRecipient.objects.get(pk=recipient.pk)
-            recipient.notified_at = timezone.now()
-            save_with_history(recipient, by=None, reason="emailed", update_fields=["notified_at"])
-        sent += 1
-    return sent
+    run = EmailRun()
+    recipients = escalation.recipients.filter(
+        state=AcknowledgementState.AWAITING, notified_at__isnull=True
+    ).select_related("user__organisation")
+    for recipient in recipients:
+        recipient.escalation = escalation
+        if escalation_selectors.may_still_be_told(recipient):
+            _deliver(recipient, run)
+    return len(run.sent)
 
 
-def send_escalation_reminders(*, today: datetime.date) -> int:
+def deliver_undelivered_escalations(*, today: datetime.date) -> EmailRun:
+    """Send every first email still owed (it failed before, say); each is recorded when it goes."""
+    run = EmailRun()
+    for recipient in escalation_selectors.undelivered_escalations(today=today):
+        _deliver(recipient, run)
+    return run
+
+
+def _remind(recipient: EscalationRecipient, *, today: datetime.date, run: EmailRun) -> None:
+    """Send a reminder, claimed first by a conditional update so two runs at once send it once.
+
+    The claim is undone if the email fails, so the next run sends it.
+    """
+    before = {"last_reminded_on": recipient.last_reminded_on, "reminders_sent": recipient.reminders_sent}
+    after = {"last_reminded_on": today, "reminders_sent": recipient.reminders_sent + 1}
+    claim = EscalationRecipient.objects.filter(pk=recipient.pk, state=AcknowledgementState.AWAITING, **before)
+    if not claim.update(**after):
+        return  # reminded by another run meanwhile, or acknowledged
+    error = _send(recipient.escalation, recipient, reminder=True)
+    if error is not None:
+        EscalationRecipient.objects.filter(pk=recipient.pk, **after).update(**before)
+        run.failed.append((recipient, error))
+        return
+    recipient.last_reminded_on, recipient.reminders_sent = today, after["reminders_sent"]
+    _record(recipient, reason="reminded", fields=list(after))
+    run.sent.append(recipient)
+
+
+def send_escalation_reminders(*, today: datetime.date) -> EmailRun:
     """Remind each person whose escalation is still unacknowledged (see deadlines.escalation_reminder_due).
 
-    Each reminder is recorded on the recipient (last reminded on, how many), so a second run on
-    the same day sends nothing. Return the number sent.
+    Each reminder is recorded on the recipient (last reminded on, how many) before it is sent, so
+    a second run on the same day, or one running at the same time, sends nothing more; a failed
+    email is not recorded, so the next run sends it.
     """
-    sent = 0
-    for recipient in unacknowledged_escalation_reminders(today=today):
-        if not _send(recipient.escalation, recipient, reminder=True):
-            continue
-        recipient.last_reminded_on = today
-        recipient.reminders_sent += 1
-        try:
-            with transaction.atomic():
-                save_with_history(
-                    recipient,
-                    by=None,
-                    reason="reminded",
-                    update_fields=["last_reminded_on", "reminders_sent"],
-                )
-        except fsm.ConcurrentTransition:
-            continue  # acknowledged while the email went: nothing more to remind
-        sent += 1
-    return sent
+    run = EmailRun()
+    for recipient in escalation_selectors.unacknowledged_escalation_reminders(today=today):
+        _remind(recipient, today=today, run=run)
+    return run
 
 
 # Acknowledging -------------------------------------------------------------------------------

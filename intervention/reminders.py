@@ -6,6 +6,11 @@ that are due and not yet recorded; `send_reminders(...)` sends them one by one. 
 function `(today) -> list[DueReminder]`: another kind of item (escalations, say) adds its own
 source, with its own record model, to REMINDER_SOURCES (or passes `sources=`).
 
+Items: each deadline not yet met (the improvement plan for the compliance deadline, a Board
+report, a requirement's own date, the Ministers' duties), and each requirement due by the end of
+the compliance period that the council still owes. Those requirements share the compliance
+deadline with the plan but are done separately, so each is chased as an item of its own.
+
 Recipients: a council's deadlines go to the active council officers of that council and nobody
 else; the Ministers' own duties (laying, report) go to the active Welsh Government officials.
 """
@@ -29,17 +34,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.choices import OrganisationKind, Role
+from accounts.models import TransitionLog
 
-from . import calendars, deadlines
+from . import asat, calendars, deadlines
 from .choices import (
     GIVEN_STATES,
     MINISTERS_DEADLINE_KINDS,
     DeadlineKind,
     NoticeState,
     ReminderKind,
+    RequirementDue,
     RequirementState,
 )
-from .models import Deadline, Reminder, Requirement
+from .models import Deadline, ImprovementPlan, Reminder, Requirement
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -112,8 +119,11 @@ def deadlines_calling_for_reminders(*, today: datetime.date) -> QuerySet[Deadlin
 
     A deadline met after `today` counts as unmet, so a run `--today` a past date sees it as it was.
     The council's deadlines count while the notice is in force; the Ministers' duties once it is given.
+    The compliance deadline is the improvement plan's (the plan alone meets it), so it calls for a
+    reminder only on a notice that asks for a plan. A requirement's own date still has to be checked
+    against the requirement (`requirements_owed_on`): it matters only while the council owes it.
     """
-    owed = Requirement.objects.filter(deadline=OuterRef("pk"), state__in=OWED_REQUIREMENT_STATES)
+    plan = ImprovementPlan.objects.filter(deadline=OuterRef("pk"))
     return (
         Deadline.objects.filter(
             Q(met_on__isnull=True) | Q(met_on__gt=today),
@@ -124,30 +134,78 @@ def deadlines_calling_for_reminders(*, today: datetime.date) -> QuerySet[Deadlin
             Q(kind__in=MINISTERS_DEADLINE_KINDS, notice__state__in=GIVEN_STATES)
             | (~Q(kind__in=MINISTERS_DEADLINE_KINDS) & Q(notice__state=NoticeState.ISSUED))
         )
-        # A requirement's own date matters only while the council still owes it.
-        .exclude(Q(kind=DeadlineKind.REQUIREMENT) & ~Exists(owed))
+        .exclude(Q(kind=DeadlineKind.COMPLIANCE) & ~Exists(plan))
         .select_related("notice__case__council")
         .order_by("due_on", "id")
     )
 
 
+def requirements_calling_for_reminders(
+    *, today: datetime.date, deadline_ids: Iterable[int] = ()
+) -> QuerySet[Requirement]:
+    """Return the requirements that may call for a reminder on `today`, whatever their state then.
+
+    Those due by the end of the compliance period (due within the lead or past, on a notice in
+    force), and those whose own deadline is among `deadline_ids`.
+    """
+    compliance = Q(
+        due=RequirementDue.COMPLIANCE_PERIOD,
+        deadline__kind=DeadlineKind.COMPLIANCE,
+        deadline__due_on__lte=deadlines.reminder_lookahead(today),
+        notice__given_on__lte=today,
+        notice__state=NoticeState.ISSUED,
+    )
+    return (
+        Requirement.objects.filter(compliance | Q(deadline_id__in=list(deadline_ids)))
+        .select_related("deadline__notice__case__council")
+        .order_by("deadline__due_on", "notice_id", "position", "letter")
+    )
+
+
+def requirements_owed_on(requirements: Iterable[Requirement], today: datetime.date) -> set[int]:
+    """Return the ids of the requirements the council still owed at the end of `today`.
+
+    Owed: open or returned, as rebuilt from the transition log (as the case as-at page does), so a
+    run `--today` a past date sees a requirement submitted or accepted later as it then was.
+    """
+    ids = [r.pk for r in requirements]
+    if not ids:
+        return set()
+    logs = TransitionLog.objects.filter(
+        content_type__app_label=Requirement._meta.app_label,
+        content_type__model=Requirement._meta.model_name,
+        object_id__in=ids,
+    ).order_by("recorded_at", "id")
+    steps = {object_id: found for (_ct, object_id), found in asat.timelines(logs).items()}
+    return {
+        pk
+        for pk in ids
+        if asat.state_on(steps.get(pk, []), today, initial=RequirementState.OPEN)[0]
+        in OWED_REQUIREMENT_STATES
+    }
+
+
 def deadline_recipients(deadlines_: Iterable[Deadline]) -> dict[int, list[User]]:
     """Return, per deadline id, the people to remind: the council's officers or the Ministers' officials."""
     deadlines_ = list(deadlines_)
-    users = get_user_model().objects.filter(is_active=True).select_related("organisation")
     council_ids = {d.notice.case.council_id for d in deadlines_ if d.kind not in MINISTERS_DEADLINE_KINDS}
-    officers: dict[int, list[User]] = defaultdict(list)
+    wanted = Q(pk__in=[])
     if council_ids:
-        for user in users.filter(
+        wanted |= Q(
             role=Role.COUNCIL_OFFICER,
             organisation_id__in=council_ids,
             organisation__kind=OrganisationKind.LOCAL_AUTHORITY,
-        ).order_by("username"):
-            officers[user.organisation_id].append(user)
-    officials: list[User] = []
+        )
     if any(d.kind in MINISTERS_DEADLINE_KINDS for d in deadlines_):
-        government = users.filter(role=Role.OFFICIAL, organisation__kind=OrganisationKind.GOVERNMENT)
-        officials = list(government.order_by("username"))
+        wanted |= Q(role=Role.OFFICIAL, organisation__kind=OrganisationKind.GOVERNMENT)
+    officers: dict[int, list[User]] = defaultdict(list)
+    officials: list[User] = []
+    users = get_user_model().objects.filter(wanted, is_active=True).select_related("organisation")
+    for user in users.order_by("username"):
+        if user.role == Role.OFFICIAL:
+            officials.append(user)
+        else:
+            officers[user.organisation_id].append(user)
     return {
         d.pk: officials if d.kind in MINISTERS_DEADLINE_KINDS else officers.get(d.notice.case.council_id, [])
         for d in deadlines_
@@ -157,34 +215,70 @@ def deadline_recipients(deadlines_: Iterable[Deadline]) -> dict[int, list[User]]
 def deadline_item_name(deadline: Deadline) -> str:
     """Name what is due in a few words; the improvement plan is due by the end of the compliance period."""
     if deadline.kind == DeadlineKind.COMPLIANCE:
-        if deadline.notice.requires_improvement_plan:
-            return _("Improvement plan (end of the compliance period)")
-        return _("End of the compliance period")
+        return _("Improvement plan (end of the compliance period)")
     return deadline.label
 
 
+def requirement_item_name(requirement: Requirement) -> str:
+    """Name a requirement due by the end of the compliance period: Requirement (d) (end of ...)."""
+    return _("Requirement (%(letter)s) (end of the compliance period)") % {"letter": requirement.letter}
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One thing owed by a due date: a deadline, or one requirement due on the compliance deadline."""
+
+    deadline: Deadline
+    requirement: Requirement | None = None
+
+
+def _items_calling_for_reminders(today: datetime.date) -> list[_Item]:
+    found = list(deadlines_calling_for_reminders(today=today))
+    own_dates = [d.pk for d in found if d.kind == DeadlineKind.REQUIREMENT]
+    requirements = list(requirements_calling_for_reminders(today=today, deadline_ids=own_dates))
+    owed = requirements_owed_on(requirements, today)
+    owed_dates = {r.deadline_id for r in requirements if r.pk in owed}
+    items = [_Item(d) for d in found if d.kind != DeadlineKind.REQUIREMENT or d.pk in owed_dates]
+    items += [
+        _Item(r.deadline, r)
+        for r in requirements
+        if r.pk in owed
+        and r.due == RequirementDue.COMPLIANCE_PERIOD
+        and r.deadline.kind == DeadlineKind.COMPLIANCE
+    ]
+    return sorted(items, key=lambda i: (i.deadline.due_on, i.deadline.pk, i.requirement is not None))
+
+
 def deadline_reminders(today: datetime.date) -> list[DueReminder]:
-    """Return the reminders the open deadlines call for on `today` that have not been recorded yet."""
+    """Return the reminders the open items call for on `today` that have not been recorded yet."""
     non_working = calendars.non_working_days(today, deadlines.reminder_lookahead(today))
     stages = {}
-    for deadline in deadlines_calling_for_reminders(today=today):
-        stage = deadlines.reminder_stage(deadline.due_on, today=today, non_working=non_working)
+    for item in _items_calling_for_reminders(today):
+        stage = deadlines.reminder_stage(item.deadline.due_on, today=today, non_working=non_working)
         if stage is not None:
-            stages[deadline] = stage
+            stages[item] = stage
     if not stages:
         return []
+    requirement_ids = [i.requirement.pk for i in stages if i.requirement is not None]
+    deadline_ids = [i.deadline.pk for i in stages if i.requirement is None]
     recorded = set(
-        Reminder.objects.filter(deadline__in=list(stages)).values_list(
-            "deadline_id", "recipient_id", "kind", "week", "due_on"
-        )
+        Reminder.objects.filter(
+            Q(deadline__in=deadline_ids, requirement__isnull=True) | Q(requirement__in=requirement_ids)
+        ).values_list("deadline_id", "requirement_id", "recipient_id", "kind", "week", "due_on")
     )
-    recipients = deadline_recipients(stages)
+    recipients = deadline_recipients({i.deadline for i in stages})
     due = []
-    for deadline, stage in stages.items():
+    for item, stage in stages.items():
+        deadline = item.deadline
+        requirement_id = item.requirement.pk if item.requirement is not None else None
         for user in recipients[deadline.pk]:
-            if (deadline.pk, user.pk, stage.kind, stage.week, deadline.due_on) in recorded:
+            if (deadline.pk, requirement_id, user.pk, stage.kind, stage.week, deadline.due_on) in recorded:
                 continue
-            due.append(_deadline_reminder(deadline, stage, user, today=today, non_working=non_working))
+            due.append(
+                _deadline_reminder(
+                    deadline, stage, user, requirement=item.requirement, today=today, non_working=non_working
+                )
+            )
     return due
 
 
@@ -193,16 +287,18 @@ def _deadline_reminder(
     stage: deadlines.ReminderStage,
     user: User,
     *,
+    requirement: Requirement | None = None,
     today: datetime.date,
     non_working: dict[datetime.date, str],
 ) -> DueReminder:
-    item = deadline_item_name(deadline)
+    item = deadline_item_name(deadline) if requirement is None else requirement_item_name(requirement)
     council = deadline.notice.case.council.name
     subject = reminder_subject(stage, item=item, due_on=deadline.due_on)
 
     def record() -> Reminder:
         reminder = Reminder(
             deadline=deadline,
+            requirement=requirement,
             recipient=user,
             email=user.email.strip(),
             kind=stage.kind,
@@ -223,7 +319,15 @@ def _deadline_reminder(
         item=item,
         organisation=council,
         subject=subject,
-        body=deadline_reminder_body(deadline, stage, user, item=item, today=today, non_working=non_working),
+        body=deadline_reminder_body(
+            deadline,
+            stage,
+            user,
+            item=item,
+            requirement=requirement,
+            today=today,
+            non_working=non_working,
+        ),
         record=record,
     )
 
@@ -275,11 +379,20 @@ def deadline_reminder_body(
     user: User,
     *,
     item: str,
+    requirement: Requirement | None = None,
     today: datetime.date,
     non_working: dict[datetime.date, str],
 ) -> str:
     notice = deadline.notice
-    url = settings.SITE_URL + reverse("intervention:notice_detail", args=[notice.pk])
+    if requirement is None:
+        url = settings.SITE_URL + reverse("intervention:notice_detail", args=[notice.pk])
+        what = deadline.label
+    else:
+        url = settings.SITE_URL + reverse("intervention:requirement_detail", args=[requirement.pk])
+        what = _("Requirement (%(letter)s): %(text)s") % {
+            "letter": requirement.letter,
+            "text": requirement.text,
+        }
     if deadline.kind in MINISTERS_DEADLINE_KINDS:
         why = _(
             "You receive this as a Welsh Government official: this is one of the Welsh Ministers' duties."
@@ -294,7 +407,7 @@ def deadline_reminder_body(
         _("This is a reminder from the statutory intervention tracker about: %(item)s.") % {"item": item},
         when_sentence(stage, due_on=deadline.due_on, today=today, non_working=non_working),
         "",
-        _("What is due: %(label)s") % {"label": deadline.label},
+        _("What is due: %(label)s") % {"label": what},
         _("Warning notice: %(notice)s") % {"notice": notice.title},
         _("Council: %(council)s") % {"council": notice.case.council.name},
         _("How the date was worked out: %(basis)s") % {"basis": deadline.basis},

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from inspections.models import Finding, Inspection, StatutoryFunction
 
 from . import calendars, deadlines, permissions
 from .choices import (
+    SETTLED_REQUIREMENT_STATES,
     ComplianceRule,
     DeadlineKind,
     NoticeKind,
@@ -98,8 +100,19 @@ def _require_reason(reason: str, message: str) -> None:
 
 
 def _require_draft(notice: WarningNotice) -> None:
-    if notice.state != NoticeState.DRAFT:
-        raise ValidationError(_("This notice has been issued, so its text cannot change."))
+    """Refuse a change unless the notice is a draft as stored now, and hold it as one until commit.
+
+    The row is re-read and locked (select_for_update; SQLite ignores the lock), so a change made at
+    the same moment as the notice is issued or withdrawn cannot slip in after the check. Call inside
+    transaction.atomic.
+    """
+    stored = WarningNotice.objects.select_for_update().filter(pk=notice.pk).values_list("state", flat=True)
+    state = stored.first() if notice.pk else notice.state
+    if state == NoticeState.DRAFT:
+        return
+    if state == NoticeState.WITHDRAWN:
+        raise ValidationError(_("This notice was withdrawn, so its text cannot change."))
+    raise ValidationError(_("This notice has been issued, so its text cannot change."))
 
 
 def _clean_and_save(obj, *, by: User, reason: str) -> None:
@@ -409,6 +422,9 @@ def _validate_before_issue(notice: WarningNotice, on: datetime.date) -> None:
 def notice_issue(*, notice: WarningNotice, by: User, on: datetime.date, reason: str = "") -> WarningNotice:
     """Give the notice: fix its text, compute its deadlines, open its plan and Board report slots."""
     _require(permissions.can_manage_notice(notice, by))
+    # Hold the row until commit: a requirement or ground changed at this moment waits, then finds
+    # the notice issued (_require_draft), so the fixed text cannot miss it.
+    list(WarningNotice.objects.select_for_update().filter(pk=notice.pk).values_list("pk", flat=True))
     _validate_before_issue(notice, on)
     notice.issued_text = render_notice_text(notice, given_on=on)
     apply_transition(notice, "issue", by=by, reason=reason, occurred_on=on, on=on)
@@ -616,13 +632,39 @@ def _decide_pending(requirement: Requirement, *, by: User, decision: str, reason
 
 @transaction.atomic
 def requirement_accept(*, requirement: Requirement, by: User, reason: str = "") -> Requirement:
-    """Welsh Government accepts the council's evidence."""
+    """Welsh Government accepts the council's evidence; a requirement's own due date is met by it.
+
+    A requirement due by the end of the compliance period shares that deadline with the
+    improvement plan, whose submission alone meets it: accepting the requirement leaves it alone.
+    """
     apply_transition(requirement, "accept", by=by, reason=reason)
     submission = _decide_pending(requirement, by=by, decision=SubmissionDecision.ACCEPTED, reason=reason)
-    if submission is not None:
+    deadline = requirement.deadline
+    if submission is not None and deadline is not None and deadline.kind == DeadlineKind.REQUIREMENT:
         met_on = timezone.localdate(submission.submitted_at)
-        _meet_deadline(requirement.deadline, met_on, by=by, why="requirement accepted")
+        _meet_deadline(deadline, met_on, by=by, why="requirement accepted")
+    _meet_compliance_without_plan(requirement.notice, by=by)
     return requirement
+
+
+def _meet_compliance_without_plan(notice: WarningNotice, *, by: User) -> None:
+    """Without an improvement plan, meet the compliance period once what is due by its end is settled.
+
+    A notice with a plan has one writer of its compliance deadline, the plan. Without one, the
+    period is met when every requirement due by its end is accepted or withdrawn, on the day the
+    last accepted evidence came in (or today, if none was accepted).
+    """
+    if notice.requires_improvement_plan:
+        return
+    compliance = notice.deadlines.filter(kind=DeadlineKind.COMPLIANCE).first()
+    owed = notice.requirements.filter(due=RequirementDue.COMPLIANCE_PERIOD)
+    if compliance is None or owed.exclude(state__in=SETTLED_REQUIREMENT_STATES).exists():
+        return
+    last = Submission.objects.filter(requirement__in=owed, decision=SubmissionDecision.ACCEPTED).aggregate(
+        last=Max("submitted_at")
+    )["last"]
+    met_on = timezone.localdate(last) if last else timezone.localdate()
+    _meet_deadline(compliance, met_on, by=by, why="compliance requirements settled")
 
 
 @transaction.atomic
@@ -638,7 +680,9 @@ def requirement_return(*, requirement: Requirement, by: User, reason: str) -> Re
 def requirement_withdraw(*, requirement: Requirement, by: User, reason: str) -> Requirement:
     """Welsh Government no longer requires this action."""
     _require_reason(reason, _("Enter why the requirement is being withdrawn."))
-    return apply_transition(requirement, "withdraw", by=by, reason=reason)
+    apply_transition(requirement, "withdraw", by=by, reason=reason)
+    _meet_compliance_without_plan(requirement.notice, by=by)
+    return requirement
 
 
 @transaction.atomic
@@ -679,7 +723,11 @@ def plan_submit(
 
 @transaction.atomic
 def plan_return(*, plan: ImprovementPlan, by: User, reason: str) -> ImprovementPlan:
-    """Welsh Government asks for a revised plan; the deadline counts as unmet until resubmitted."""
+    """Welsh Government asks for a revised plan; the deadline counts as unmet until resubmitted.
+
+    The plan is the only thing that meets the compliance deadline, so reopening it reopens nothing
+    else: requirements due by the same date keep their own states.
+    """
     _require_reason(reason, _("Enter why the plan is being returned."))
     apply_transition(plan, "return_to_council", by=by, reason=reason)
     _meet_deadline(plan.deadline, None, by=by, why="improvement plan returned")

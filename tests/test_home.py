@@ -123,3 +123,21 @@ def test_home_query_budget_does_not_grow(
         client.force_login(user)
         with django_assert_max_num_queries(20):
             assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_a_cut_list_says_how_many_there_are(
+    client, official, powys_case, extra, django_assert_max_num_queries
+):
+    from intervention.models import WarningNotice
+
+    WarningNotice.objects.bulk_create(
+        WarningNotice(case=powys_case, kind="original", title=f"Draft {i}") for i in range(5 + extra)
+    )
+    client.force_login(official)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert len(response.context["drafts"]) == min(5 + extra, 20)
+    assert response.context["drafts_total"] == 5 + extra
+    assert ("Showing the first 20 of 35." in page) is (extra > 0)

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.audit import failed_condition_message
 from accounts.forms import DatedReasonForm, ReasonForm
-from accounts.history import history_entries
+from accounts.history import history_page
 from accounts.web import run_service
 from intervention import permissions, selectors, services
 from intervention.choices import RequirementState, SubmissionDecision
@@ -278,7 +278,7 @@ def requirement_history(request: HttpRequest, pk: int) -> HttpResponse:
             "requirement": requirement,
             "notice": requirement.notice,
             "submissions": _submissions(requirement),
-            "entries": history_entries(requirement),
+            **history_page(request, requirement.history.all()),
         },
     )
 

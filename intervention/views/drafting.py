@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.templatetags.govuk import deadline_date
 from accounts.web import add_validation_error, paginate, run_service
 from inspections import selectors as inspection_selectors
 from inspections.choices import InspectionState
@@ -286,7 +287,7 @@ def compliance_summary(notice: WarningNotice) -> str:
     if not notice.has_compliance_period():
         return _("Not set yet")
     if notice.compliance_rule == ComplianceRule.FIXED_DATE:
-        return _("By %(date)s") % {"date": calendars.format_date(notice.compliance_fixed_on)}
+        return _("By %(date)s") % {"date": deadline_date(notice.compliance_fixed_on)}
     start = (
         calendars.format_date(notice.compliance_start_on)
         if notice.compliance_start_on

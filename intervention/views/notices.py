@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,8 +17,8 @@ from django.views.decorators.http import require_safe
 
 from accounts.audit import failed_condition_message
 from accounts.choices import Role
-from accounts.history import history_entries
-from accounts.permissions import has_role, is_official
+from accounts.history import history_page
+from accounts.permissions import has_casework_role, has_role, is_official
 from accounts.web import paginate
 from intervention import selectors
 from intervention.calendars import format_date
@@ -50,6 +51,8 @@ WEEKEND_REASONS = {"Saturday", "Sunday"}
 @login_required
 @require_safe
 def notice_list(request: HttpRequest) -> HttpResponse:
+    if not has_casework_role(request.user):
+        raise PermissionDenied
     form = NoticeFilterForm(
         request.GET or None, with_council=not has_role(request.user, Role.COUNCIL_OFFICER)
     )
@@ -80,7 +83,9 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_history(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
     return render(
-        request, "intervention/notice_history.html", {"notice": notice, "entries": history_entries(notice)}
+        request,
+        "intervention/notice_history.html",
+        {"notice": notice, **history_page(request, notice.history.all())},
     )
 
 

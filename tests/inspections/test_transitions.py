@@ -265,6 +265,26 @@ SERVICE_EDITS = {
 }
 
 
+STALE_EDITS = ["finding_create", "recommendation_create", "inspection_update", "fieldwork_period_add"]
+
+
+@pytest.mark.parametrize("edit", STALE_EDITS)
+def test_a_stale_copy_read_before_publication_is_refused(edit, closed_report, inspector):
+    """The services check the inspection as stored (and lock it), not the copy read before it closed."""
+    stale = closed_report["inspection"]
+    Inspection.objects.filter(pk=stale.pk).update(state=InspectionState.DRAFT_ISSUED)
+    stale = reread(stale)  # read while the report could still change...
+    Inspection.objects.filter(pk=stale.pk).update(state=closed_report["inspection"].state)  # ...then closed
+    assert stale.is_editable
+    before = snapshot()
+
+    with pytest.raises(ValidationError) as refused:
+        SERVICE_EDITS[edit]({**closed_report, "inspection": stale}, inspector)
+
+    assert refused.value.messages == [FROZEN_MESSAGE]
+    assert changed_tables(before) == []
+
+
 @pytest.mark.parametrize("edit", SERVICE_EDITS)
 def test_the_record_cannot_change_through_the_services(edit, closed_report, inspector):
     before = snapshot()

@@ -8,15 +8,15 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.choices import FindingKind, FindingTheme, InspectionState
-from inspections.models import Finding, Inspection, Recommendation
+from inspections.models import Finding, Inspection, Recommendation, StatutoryFunction
 from tests.factories import InspectionFactory, StatutoryFunctionFactory
 
 # Each budget: session, user and the person's organisation (3), then the page's own queries.
 LIST_BUDGET = 6  # + count, page of inspections, councils for the filter
 DETAIL_BUDGET = 9  # + inspection, fieldwork, findings, their functions, recommendations, their findings
-HISTORY_BUDGET = (
-    9  # + inspection, its history, council and lead names, findings' and recommendations' history
-)
+# + inspection; then for its own history, its findings' and its recommendations': a count and a page
+# each (6); council and lead names
+HISTORY_BUDGET = 12
 
 SIZES = [5, 500]
 
@@ -118,6 +118,67 @@ def test_history(client, people, inspection, rows, role, django_assert_max_num_q
     Finding.history.bulk_create(_copies(finding.history.latest(), rows))
     Recommendation.history.bulk_create(_copies(recommendation.history.latest(), rows))
     client.force_login(people[role])
+    url = reverse("inspections:history", args=[inspection.pk])
     with django_assert_max_num_queries(HISTORY_BUDGET):
-        response = client.get(reverse("inspections:history", args=[inspection.pk]))
+        response = client.get(url)
     assert response.status_code == 200
+    # Each of the three histories pages on its own, newest first; the last page holds the oldest.
+    findings = response.context["finding_history"]["page_obj"].paginator
+    assert findings.count == rows + 1
+    with django_assert_max_num_queries(HISTORY_BUDGET):
+        response = client.get(url, {"findings_page": findings.num_pages, "page": 1})
+    assert response.context["finding_history"]["entries"][-1].action == "Created"
+    assert response.context["history"]["page_obj"].number == 1
+    if findings.num_pages > 1:
+        assert f"findings_page={findings.num_pages - 1}#finding-history" in response.content.decode()
+
+
+# Form pages whose choices grow: statutory functions for a finding, findings for a recommendation.
+# + inspection (editing_view); the finding or recommendation (edit pages); then the choices.
+FORM_BUDGETS = {
+    "finding_add": 5,  # + the functions offered
+    "finding_edit": 7,  # + the finding, the functions it cites, the functions offered
+    "recommendation_add": 5,  # + the findings offered
+    "recommendation_edit": 7,  # + the recommendation, the findings it rests on, the findings offered
+}
+
+
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("name", FORM_BUDGETS)
+def test_form_pages(client, people, inspection, rows, name, django_assert_max_num_queries):
+    inspector = people["inspector"]
+    functions = StatutoryFunction.objects.bulk_create(
+        StatutoryFunctionFactory.build(code=f"TEST-{n}", title=f"Function {n}") for n in range(rows)
+    )
+    finding = services.finding_create(
+        inspection=inspection,
+        by=inspector,
+        theme="assessment",
+        kind="strength",
+        text="Timely.",
+        statutory_functions=functions[:3],
+    )
+    Finding.objects.bulk_create(
+        Finding(
+            inspection=inspection, theme="assessment", kind="strength", text=f"Finding {n}", position=n + 2
+        )
+        for n in range(rows)
+    )
+    recommendation = services.recommendation_create(
+        inspection=inspection, by=inspector, text="Keep it up.", findings=[finding]
+    )
+    args = {
+        "finding_add": [inspection.pk],
+        "finding_edit": [inspection.pk, finding.pk],
+        "recommendation_add": [inspection.pk],
+        "recommendation_edit": [inspection.pk, recommendation.pk],
+    }[name]
+    client.force_login(inspector)
+    with django_assert_max_num_queries(FORM_BUDGETS[name]):
+        response = client.get(reverse(f"inspections:{name}", args=args))
+    assert response.status_code == 200
+    page = response.content.decode()
+    if name.startswith("finding"):
+        assert f"Function {rows - 1}" in page
+    else:
+        assert f"Finding {rows - 1}" in page

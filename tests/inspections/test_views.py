@@ -194,6 +194,17 @@ class TestWhoMaySee:
             "Inspection of children's services, Powys",
         )
 
+    def test_a_role_without_casework_is_refused_the_list_and_sees_no_inspection(
+        self, client, administrator, pages
+    ):
+        """Administrators work in the admin: no list (403), and no inspection exists for them (404)."""
+        client_for(client, administrator)
+        assert {name: client.get(pages(name)).status_code for name in READ_PAGES} == {
+            "list": 403,
+            "detail": 404,
+            "history": 404,
+        }
+
     def test_other_council_gets_404_on_every_page_get_and_post(
         self, client, cardiff_officer, inspection, pages
     ):
@@ -258,6 +269,19 @@ class TestList:
         assert title in by_stage and other.title not in by_stage
         by_type = client.get(url, {"inspection_type": "follow_up"}).content.decode()
         assert title not in by_type and other.title not in by_type
+
+    def test_a_bad_filter_is_summarised_and_named_in_the_title(self, client, official, inspection):
+        response = client_for(client, official).get(reverse("inspections:list"), {"council": 99999})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert response.context["filter_form"].errors["council"]
+        assert "<title>Error:" in page
+        assert 'class="govuk-error-summary"' in page and 'href="#id_council"' in page
+
+    def test_a_good_filter_has_no_error_summary(self, client, official, inspection, powys):
+        page = client_for(client, official).get(reverse("inspections:list"), {"council": powys.pk})
+        assert "govuk-error-summary" not in page.content.decode()
+        assert "<title>Error:" not in page.content.decode()
 
 
 class TestCreate:

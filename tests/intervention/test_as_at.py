@@ -24,6 +24,7 @@ from intervention.choices import (
     RequirementState,
 )
 from intervention.deadlines import add_months
+from intervention.history_labels import ACTION_LABELS
 from intervention.models import (
     BoardReport,
     Deadline,
@@ -162,7 +163,7 @@ def test_powys_chronology_lists_every_transition_of_the_case(client, demo):
     assert issued["Date of event"] == "2017-10-17" and issued["Who"] == "Demo Official"
     assert issued["Date of event is"] == "the date it happened"
     # Changes that are not transitions are there too, dated by when they were recorded.
-    met = [r for r in rows if r["What"] == "Improvement plan submitted"]
+    met = [r for r in rows if r["What"] == str(ACTION_LABELS["improvement plan submitted"])]
     assert len(met) == 1 and "Met on: — → 13 November 2017" in met[0]["Changes"]
     assert met[0]["Date of event is"] == "the date recorded"
 
@@ -228,6 +229,70 @@ def test_a_requirement_accepted_today_was_awaiting_review_before(issued_notice, 
         if r.requirement.letter == "d"
     )
     assert (today_row.state, today_row.deadline.status) == (RequirementState.ACCEPTED, "met")
+    assert today_row.deadline.met_on == timezone.localdate()  # the day its evidence was submitted
+    # Accepting (d) did not meet the compliance deadline: that is the improvement plan's.
+    plan = as_at(issued_notice.case, timezone.localdate(), official).notices[0].plan
+    assert (plan.deadline.met_on, plan.deadline.status) == (None, "overdue")
+
+
+def test_a_requirement_with_welsh_government_is_not_overdue(client, issued_notice, official, powys_officer):
+    requirement = issued_notice.requirements.get(letter="d")  # due 14 November 2017, long past
+    services.requirement_submit(requirement=requirement, by=powys_officer, statement="Plan drawn up.")
+    today = timezone.localdate()
+
+    notice = as_at(issued_notice.case, today, official).notices[0]
+
+    row = next(r for r in notice.requirements if r.requirement.letter == "d")
+    assert (row.state, row.deadline.status, row.deadline.is_overdue) == (
+        RequirementState.SUBMITTED,
+        "with_government",
+        False,
+    )
+    assert row.deadline not in notice.overdue
+    client.force_login(official)
+    page = client.get(as_at_url(issued_notice.case, today)).content.decode()
+    assert "With Welsh Government for review" in page
+
+
+def test_a_requirement_with_its_own_date_with_welsh_government_is_not_overdue(
+    draft_notice, official, powys_officer
+):
+    services.requirement_add(
+        notice=draft_notice,
+        by=official,
+        letter="h",
+        text="Appoint a head of service",
+        due=RequirementDue.FIXED_DATE,
+        due_on_fixed=DEC_1,
+    )
+    notice = services.notice_issue(notice=draft_notice, by=official, on=GIVEN_ON)
+    h = notice.requirements.get(letter="h")
+    services.requirement_submit(requirement=h, by=powys_officer, statement="Done")
+
+    view = as_at(notice.case, timezone.localdate(), official).notices[0]
+
+    row = next(r for r in view.requirements if r.requirement.letter == "h")
+    assert row.deadline.status == "with_government"
+    own = next(d for d in view.deadlines if d.deadline.kind == DeadlineKind.REQUIREMENT)
+    assert own.status == "with_government"  # the Deadlines table says the same
+    assert own not in view.overdue
+
+
+def test_a_requirement_due_with_the_plan_is_overdue_though_the_plan_met_the_deadline(
+    issued_notice, official, powys_officer
+):
+    services.plan_submit(plan=issued_notice.improvement_plan, by=powys_officer, on=NOV_13, summary="Plan")
+
+    notice = as_at(issued_notice.case, datetime.date(2017, 11, 20), official).notices[0]
+
+    assert (notice.plan.deadline.met_on, notice.plan.deadline.status) == (NOV_13, "met")
+    d_row = next(r for r in notice.requirements if r.requirement.letter == "d")
+    assert (d_row.state, d_row.deadline.met_on, d_row.deadline.status) == (
+        RequirementState.OPEN,
+        None,
+        "overdue",
+    )
+    assert d_row.deadline in notice.overdue
 
 
 def test_a_fixed_due_date_is_overdue_the_day_after_not_on_the_day(draft_notice, official):
@@ -363,13 +428,22 @@ def test_chronology_lists_every_transition_with_who_and_why(
     # The rows are in the order they were recorded; drafting comes first.
     recorded = [r["Recorded at"] for r in rows]
     assert recorded == sorted(recorded)
-    assert rows[0]["What"] == "Create"
+    assert rows[0]["What"] == "Created"
     # The history rows behind each transition are not repeated as changes.
     requirement_changes = [r["What"] for r in rows if r["Object"].startswith("Requirement: (a)")]
-    assert "Create" in requirement_changes
+    assert "Created" in requirement_changes
     assert not {"Submit", "Return to council"} & set(requirement_changes)
     submission = next(r for r in rows if r["Object"].startswith("Submission"))
     assert "Appointed Ms Jones." in submission["Changes"]
+
+
+def test_chronology_names_each_change_in_words_not_codes(client, issued_notice, official):
+    client.force_login(official)
+    rows = read_csv(client.get(reverse("intervention:case_chronology", args=[issued_notice.case_id])))
+    changes = {r["What"] for r in rows if r["Kind of event"] != "Transition"}
+    for code in ["slot opened on issue", "deadline set on issue", "computed on issue", "opened on issue"]:
+        assert str(ACTION_LABELS[code]) in changes
+        assert code.capitalize() not in changes  # the internal code, as it used to show
 
 
 @pytest.mark.parametrize("payload", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd"])

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.audit import CONCURRENT_CHANGE_MESSAGE
+from accounts.history import HISTORY_PER_PAGE, action_label
 from accounts.models import TransitionLog
 from intervention import services
 from intervention.choices import (
@@ -30,6 +31,7 @@ from intervention.models import (
     EvidenceFile,
     ImprovementPlan,
     Intervention,
+    InterventionCase,
     Requirement,
     Submission,
     WarningNotice,
@@ -341,6 +343,21 @@ def test_notice_list_links_filters_and_paginates(client, official, powys_officer
     mine = client.get(url)
     assert "council" not in mine.context["filter_form"].fields
     assert [n.pk for n in mine.context["page_obj"]] == [issued_notice.pk]
+
+
+def test_notice_list_refuses_a_role_without_casework(client, administrator, issued_notice):
+    client.force_login(administrator)
+    assert client.get(reverse("intervention:notice_list")).status_code == 403
+
+
+def test_notice_list_bad_filter_is_summarised_and_named_in_the_title(client, official, issued_notice):
+    client.force_login(official)
+    response = client.get(reverse("intervention:notice_list"), {"council": 99999})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["filter_form"].errors["council"]
+    assert "<title>Error:" in page
+    assert 'class="govuk-error-summary"' in page and 'href="#id_council"' in page
 
 
 # The requirement loop ----------------------------------------------------------------------
@@ -707,15 +724,37 @@ def test_notice_history_credits_each_change(client, official, issued_notice):
     client.force_login(official)
     response = client.get(reverse("intervention:notice_history", args=[issued_notice.pk]))
     entries = response.context["entries"]
-    assert entries[0].action == "issue" and entries[0].who == official
+    assert entries[0].action == "Issue notice" and entries[0].who == official
     assert "History of" in response.content.decode()
+
+
+def test_notice_history_names_actions_in_words_not_codes(client, official, draft_notice):
+    """The history shows each action's translated label, never the code the services stored."""
+    services.notice_update_draft(notice=draft_notice, by=official, reference="WG-1")
+    services.notice_issue(notice=draft_notice, by=official, on=GIVEN_ON)
+    client.force_login(official)
+    response = client.get(reverse("intervention:notice_history", args=[draft_notice.pk]))
+    page = response.content.decode()
+    actions = [str(e.action) for e in response.context["entries"]]
+    assert (actions[:2], actions[-1]) == (["Issue notice", "Draft changed"], "Created")
+    assert "Issue notice" in page and "Draft changed" in page
+    assert ">Issue<" not in page and "update draft" not in page.lower()
+
+
+def test_action_labels_prefer_the_transition_then_the_registry_then_the_code():
+    assert str(action_label("issue", WarningNotice)) == "Issue notice"
+    assert str(action_label("withdraw", Requirement)) == "Withdraw requirement"
+    assert str(action_label("deadline set on issue")) == "Deadline set when the notice was issued"
+    assert str(action_label("update", Requirement)) == "Changed"
+    assert str(action_label("no_such_code")) == "No such code"
 
 
 # Query budgets -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("role", ["official", "powys_officer"])
 @pytest.mark.parametrize("count", [5, 500])
-def test_notice_list_query_budget(client, official, powys_case, count, django_assert_max_num_queries):
+def test_notice_list_query_budget(client, people, powys_case, role, count, django_assert_max_num_queries):
     WarningNotice.objects.bulk_create(
         [
             WarningNotice(
@@ -728,10 +767,13 @@ def test_notice_list_query_budget(client, official, powys_case, count, django_as
             for i in range(count)
         ]
     )
-    client.force_login(official)
+    client.force_login(people[role])
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("intervention:notice_list"), {"state": NoticeState.ISSUED})
+        response = client.get(
+            reverse("intervention:notice_list"), {"state": NoticeState.ISSUED, "page": 2 if count > 25 else 1}
+        )
     assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == count
 
 
 def _add_rows(notice, count):
@@ -814,11 +856,100 @@ def test_requirement_detail_query_budget(
         response = client.get(reverse("intervention:requirement_detail", args=[requirement_a.pk]))
     assert response.status_code == 200
     assert response.content.decode().count("/evidence/") == count
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # the history is paginated: a count, then one page
         assert (
             client.get(reverse("intervention:requirement_history", args=[requirement_a.pk])).status_code
             == 200
         )
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_requirement_submit_when_returned_query_budget(
+    client, official, powys_officer, requirement_a, count, django_assert_max_num_queries
+):
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            requirement=requirement_a,
+            statement=f"Attempt {i}",
+            submitted_by=powys_officer,
+            decision=SubmissionDecision.RETURNED,
+            decided_by=official,
+            decision_reason="More please",
+        )
+        for i in range(count)
+    )
+    EvidenceFile.objects.bulk_create(
+        EvidenceFile(
+            submission=s,
+            file=f"evidence/2017/10/{i}.pdf",
+            original_name=f"file {i}.pdf",
+            content_type="application/pdf",
+            size=100,
+            uploaded_by=powys_officer,
+        )
+        for i, s in enumerate(submissions)
+    )
+    services.requirement_submit(requirement=requirement_a, by=powys_officer, statement="Latest go")
+    services.requirement_return(requirement=requirement_a, by=official, reason="Send the minutes")
+    client.force_login(powys_officer)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("intervention:requirement_submit", args=[requirement_a.pk]))
+    assert response.status_code == 200
+    assert response.context["latest_return"].decision_reason == "Send the minutes"
+    assert "Send the minutes" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_notice_start_query_budget(
+    client, official, powys, published_inspection, issued_notice, count, django_assert_max_num_queries
+):
+    """The start page offers the council's open cases and its given notices: as many as there are."""
+    cases = [
+        CaseFactory(council=powys, service_area=published_inspection.service_area, title=f"Case {i}")
+        for i in range(3)
+    ]
+    cases += list(
+        InterventionCase.objects.bulk_create(
+            InterventionCase(
+                council=powys,
+                service_area=published_inspection.service_area,
+                title=f"Case {i}",
+                opened_on=GIVEN_ON,
+            )
+            for i in range(3, count)
+        )
+    )
+    WarningNotice.objects.bulk_create(
+        WarningNotice(
+            case=cases[i % len(cases)],
+            kind="original",
+            title=f"Given notice {i}",
+            state=NoticeState.ISSUED,
+            given_on=GIVEN_ON,
+        )
+        for i in range(count)
+    )
+    client.force_login(official)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("intervention:notice_start", args=[published_inspection.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Case {count - 1}" in page and f"Given notice {count - 1}" in page
+
+
+@pytest.mark.parametrize("role", ["official", "powys_officer"])
+@pytest.mark.parametrize("count", [5, 500])
+def test_escalation_list_query_budget_by_role(
+    client, people, powys, role, count, django_assert_max_num_queries
+):
+    from tests.intervention.test_escalations import build_escalations
+
+    build_escalations(powys, count, [people["official"], people["powys_officer"]])
+    client.force_login(people[role])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("intervention:escalation_list"), {"page": 2 if count > 25 else 1})
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == count
 
 
 @pytest.mark.parametrize("count", [5, 500])
@@ -829,6 +960,24 @@ def test_notice_history_query_budget(client, official, issued_notice, count, dja
     del fields["history_id"]
     History.objects.bulk_create([History(**{**fields, "reference": f"WG-{i}"}) for i in range(count)])
     client.force_login(official)
+    url = reverse("intervention:notice_history", args=[issued_notice.pk])
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("intervention:notice_history", args=[issued_notice.pk]))
-    assert f"WG-{count - 1}" in response.content.decode()
+        response = client.get(url)
+    first_page = response.context["entries"]
+    assert first_page[0].changes[0].new == f"WG-{count - 1}"
+    # Each change is compared with the one before it, even when that one is on the next page.
+    oldest_shown = first_page[-1]
+    if count > HISTORY_PER_PAGE:
+        shown = count - HISTORY_PER_PAGE
+        assert [(c.label, c.old, c.new) for c in oldest_shown.changes] == [
+            ("Reference", f"WG-{shown - 1}", f"WG-{shown}")
+        ]
+    last = response.context["page_obj"].paginator.num_pages
+    assert last == (issued_notice.history.count() + HISTORY_PER_PAGE - 1) // HISTORY_PER_PAGE
+    with django_assert_max_num_queries(8):
+        response = client.get(url, {"page": last})
+    page = response.content.decode()
+    assert response.context["entries"][-1].action == "Created"  # the oldest change, last
+    assert f"WG-{count - 1}" not in page or last == 1
+    if last > 1:
+        assert f"Page {last} of {last}" in page and 'rel="prev"' in page

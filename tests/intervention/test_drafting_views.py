@@ -10,9 +10,16 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.models import Finding
+from inspections.models import Finding, StatutoryFunction
 from intervention import selectors, services
-from intervention.choices import CaseState, DeadlineKind, NoticeKind, NoticeState, RequirementKind
+from intervention.choices import (
+    CaseState,
+    ComplianceRule,
+    DeadlineKind,
+    NoticeKind,
+    NoticeState,
+    RequirementKind,
+)
 from intervention.demo.powys_2017 import REQUIREMENTS as POWYS_REQUIREMENTS
 from intervention.models import InterventionCase, NoticeGround, Requirement, WarningNotice
 from intervention.views import drafting
@@ -95,12 +102,25 @@ def test_anonymous_is_sent_to_sign_in(client, draft_notice):
             assert response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("role", ["inspector", "powys_officer"])
-def test_people_who_see_an_issued_notice_may_not_draft_it(client, people, issued_notice, role):
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        # They may see the given notice, so they are told they may not draft it (403).
+        ("inspector", 403),
+        ("powys_officer", 403),
+        # Another council's notice does not exist for them (404).
+        ("cardiff_officer", 404),
+    ],
+)
+@pytest.mark.parametrize("name", [name for name, _status in NOTICE_PAGES])
+def test_people_who_may_not_draft_an_issued_notice_are_refused_on_every_page(
+    client, people, issued_notice, role, status, name
+):
     client.force_login(people[role])
+    url = page_url(name, issued_notice)
     before = snapshot()
-    assert client.get(page_url("notice_edit_details", issued_notice)).status_code == 403
-    assert client.post(page_url("notice_edit_details", issued_notice), {"title": "x"}).status_code == 403
+    assert client.get(url).status_code == status
+    assert client.post(url, {"title": "Changed", **date_data("on", GIVEN_ON)}).status_code == status
     assert changed_tables(before) == []
 
 
@@ -517,6 +537,67 @@ def test_a_withdrawn_draft_cannot_be_changed(client, official, draft_notice):
     assert "This notice was withdrawn, so its text cannot change." in messages_of(response)
 
 
+# A change racing the issue: the services check the notice as stored, not as read earlier ----
+
+
+@pytest.fixture
+def stale_draft(draft_notice, official):
+    """A copy of the draft read before someone else issued it: in memory it is still a draft."""
+    stale = WarningNotice.objects.get(pk=draft_notice.pk)
+    services.notice_issue(notice=draft_notice, by=official, on=GIVEN_ON)
+    assert stale.state == NoticeState.DRAFT
+    return stale
+
+
+def _stale_requirement(notice: WarningNotice) -> Requirement:
+    """Requirement (a), carrying the notice as it was read (a draft)."""
+    requirement = Requirement.objects.get(notice=notice, letter="a")
+    requirement.notice = notice
+    return requirement
+
+
+STALE_EDITS = {
+    "requirement_add": lambda notice, by: services.requirement_add(
+        notice=notice, by=by, letter="z", text="Slipped in"
+    ),
+    "requirement_update": lambda notice, by: services.requirement_update(
+        requirement=_stale_requirement(notice), by=by, text="Reworded"
+    ),
+    "requirement_remove": lambda notice, by: services.requirement_remove(
+        requirement=_stale_requirement(notice), by=by
+    ),
+    "notice_update_draft": lambda notice, by: services.notice_update_draft(notice=notice, by=by, title="X"),
+    "notice_set_failed_functions": lambda notice, by: services.notice_set_failed_functions(
+        notice=notice, by=by, functions=[]
+    ),
+    "notice_remove_ground": lambda notice, by: services.notice_remove_ground(
+        notice=notice, by=by, ground=notice.grounds.get().ground
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", STALE_EDITS)
+def test_a_stale_draft_whose_notice_was_issued_is_refused(stale_draft, official, edit):
+    before = snapshot()
+    with pytest.raises(ValidationError) as refused:
+        STALE_EDITS[edit](stale_draft, official)
+    assert refused.value.messages == ["This notice has been issued, so its text cannot change."]
+    assert changed_tables(before) == []
+
+
+def test_a_stale_requirement_of_a_withdrawn_notice_is_refused_in_words_for_withdrawal(draft_notice, official):
+    requirement = draft_notice.requirements.select_related("notice").get(letter="a")
+    services.notice_withdraw(
+        notice=WarningNotice.objects.get(pk=draft_notice.pk), by=official, reason="Not needed"
+    )
+    assert requirement.notice.state == NoticeState.DRAFT  # as read before the withdrawal
+    before = snapshot()
+    with pytest.raises(ValidationError) as refused:
+        services.requirement_update(requirement=requirement, by=official, text="Reworded")
+    assert refused.value.messages == ["This notice was withdrawn, so its text cannot change."]
+    assert changed_tables(before) == []
+
+
 # Query budgets: the same with 5 rows as with 500 -------------------------------------------
 
 
@@ -542,6 +623,13 @@ def crowded_draft(draft_notice, serious_finding, grounds):
         NoticeGround.findings.through.objects.bulk_create(
             NoticeGround.findings.through(noticeground=ground, finding=f) for f in findings
         )
+        functions = StatutoryFunction.objects.bulk_create(
+            StatutoryFunctionFactory.build(code=f"TEST-{i}", title=f"Function {i}") for i in range(n)
+        )
+        WarningNotice.failed_functions.through.objects.bulk_create(
+            WarningNotice.failed_functions.through(warningnotice=draft_notice, statutoryfunction=f)
+            for f in functions
+        )
         return draft_notice
 
     return crowd
@@ -550,7 +638,13 @@ def crowded_draft(draft_notice, serious_finding, grounds):
 @pytest.mark.parametrize("rows", [5, 500])
 @pytest.mark.parametrize(
     "name, budget",
-    [("draft_overview", 8), ("notice_preview", 10), ("notice_grounds", 8), ("notice_requirements", 6)],
+    [
+        ("draft_overview", 8),
+        ("notice_preview", 10),
+        ("notice_grounds", 8),
+        ("notice_requirements", 6),
+        ("notice_functions", 6),
+    ],
 )
 def test_query_budget_does_not_grow(
     client, official, crowded_draft, rows, name, budget, django_assert_max_num_queries
@@ -584,3 +678,29 @@ def test_a_refused_draft_opens_no_case(client, official, published_inspection, m
     assert response.status_code == 200
     assert response.context["form"].errors["parent"] == ["Choose a notice on the same case."]
     assert changed_tables(before) == []
+
+
+def test_a_fixed_compliance_date_shows_its_weekday(client, official, draft_notice):
+    services.notice_update_draft(
+        notice=draft_notice,
+        by=official,
+        compliance_rule=ComplianceRule.FIXED_DATE,
+        compliance_days=None,
+        compliance_fixed_on=datetime.date(2017, 11, 14),
+    )
+    client.force_login(official)
+    page = client.get(page_url("draft_overview", draft_notice)).content.decode()
+    assert "By Tuesday 14 November 2017" in page
+
+
+def test_a_bad_preview_date_is_summarised_and_named_in_the_title(client, official, draft_notice):
+    client.force_login(official)
+    response = client.get(
+        page_url("notice_preview", draft_notice),
+        date_data("preview_on", datetime.date(2017, 1, 1)) | {"preview_on_0": "31", "preview_on_1": "2"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["date_form"].errors
+    assert "<title>Error:" in page and "govuk-error-summary" in page
+    assert "<title>Error:" not in client.get(page_url("notice_preview", draft_notice)).content.decode()

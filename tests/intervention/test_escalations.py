@@ -9,8 +9,10 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.choices import OrganisationKind
@@ -383,16 +385,83 @@ def test_an_overdue_escalation_goes_to_the_council_and_the_case_lead(overdue_esc
     assert "wg-official" not in [a.user.username for a in addressees]
 
 
-def test_evidence_awaiting_review_or_a_met_deadline_is_not_escalated(issued_notice, powys_officer):
-    requirement = issued_notice.requirements.get(letter="d")
-    services.requirement_submit(requirement=requirement, by=powys_officer, statement="Done")
-
-    assert escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY) == []
-
+def test_a_met_compliance_deadline_does_not_stop_an_owed_requirement_escalating(issued_notice, powys_officer):
+    # Requirement (d) is due by the end of the compliance period: the same deadline row as the plan,
+    # whose submission meets it. The council still owes (d), so (d) is still escalated.
     services.plan_submit(
         plan=issued_notice.improvement_plan, by=powys_officer, on=datetime.date(2017, 11, 13), summary="Plan"
     )
-    assert escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY) == []
+    assert issued_notice.deadlines.get(kind="compliance").met_on == datetime.date(2017, 11, 13)
+
+    raised = escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY)
+
+    assert [e.requirement.letter for e in raised] == ["d"]
+
+
+def submit(requirement, officer):
+    services.requirement_submit(requirement=requirement, by=officer, statement="Done")
+
+
+@pytest.mark.parametrize(
+    "steps, escalated",
+    [
+        ([], True),  # open
+        (["submit"], False),  # evidence awaiting review is not the council's delay
+        (["submit", "accept"], False),
+        (["submit", "return"], True),  # returned: the council owes it again
+        (["withdraw"], False),
+    ],
+)
+def test_the_requirements_own_state_decides_whether_it_is_chased(
+    steps, escalated, issued_notice, powys_officer, official
+):
+    requirement = issued_notice.requirements.get(letter="d")
+    for step in steps:
+        if step == "submit":
+            submit(requirement, powys_officer)
+        elif step == "accept":
+            services.requirement_accept(requirement=requirement, by=official, reason="Met")
+        elif step == "return":
+            services.requirement_return(requirement=requirement, by=official, reason="More, please")
+        else:
+            services.requirement_withdraw(requirement=requirement, by=official, reason="Not needed")
+        requirement.refresh_from_db()
+
+    raised = escalation_services.escalate_overdue_requirements(today=timezone.localdate())
+
+    assert ("d" in [e.requirement.letter for e in raised]) is escalated
+
+
+def test_a_past_date_is_judged_as_things_stood_then(issued_notice, powys_officer, powys_contacts):
+    # Evidence submitted today: owed now? No. Owed on 29 November 2017? Yes.
+    submit(issued_notice.requirements.get(letter="d"), powys_officer)
+    assert escalation_services.escalate_overdue_requirements(today=timezone.localdate()) == []
+
+    out = StringIO()
+    call_command("escalate_overdue", "--today", "2017-11-29", stdout=out)
+
+    assert "1 escalation raised as of 2017-11-29" in out.getvalue()
+    escalation = Escalation.objects.get()
+    assert (escalation.requirement.letter, escalation.raised_on) == ("d", ELEVENTH_WORKING_DAY)
+
+
+def test_a_notice_not_yet_given_on_that_date_is_not_escalated(issued_notice):
+    # 10 November 2016 is before the notice was given (17 October 2017).
+    assert escalation_services.escalate_overdue_requirements(today=datetime.date(2016, 11, 10)) == []
+
+
+def test_the_command_counts_the_people_addressed_in_one_query(
+    christmas_requirement, official, powys_contacts, django_capture_on_commit_callbacks
+):
+    services.notice_issue(notice=christmas_requirement.notice, by=official, on=GIVEN_ON)
+    out = StringIO()
+
+    with CaptureQueriesContext(connection) as queries:
+        call_command("escalate_overdue", "--today", "2018-01-09", stdout=out)
+
+    assert out.getvalue().count("(4 people addressed)") == 2  # (d) and (e): 3 contacts and the official
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "escalationrecipient" in q["sql"]]
+    assert len(counts) == 1
 
 
 def test_the_command_escalates_and_reports(issued_notice, powys_contacts):
@@ -649,10 +718,10 @@ def test_unacknowledged_escalations_are_reminded_after_two_working_days_then_wee
 
     assert reminded(datetime.date(2017, 11, 30)) == []
     assert reminded(datetime.date(2017, 12, 1)) == everyone_else
-    assert escalation_services.send_escalation_reminders(today=datetime.date(2017, 12, 1)) == len(
+    assert len(escalation_services.send_escalation_reminders(today=datetime.date(2017, 12, 1)).sent) == len(
         everyone_else
     )
-    assert escalation_services.send_escalation_reminders(today=datetime.date(2017, 12, 1)) == 0
+    assert escalation_services.send_escalation_reminders(today=datetime.date(2017, 12, 1)).sent == []
     assert reminded(datetime.date(2017, 12, 7)) == []
     assert reminded(datetime.date(2017, 12, 8)) == everyone_else
 
@@ -816,3 +885,236 @@ def test_the_daily_reminders_command_also_reminds_unacknowledged_escalations(ove
     assert "5 reminders of unacknowledged escalations sent." in out.getvalue()
     reminders = [m for m in mail.outbox if m.subject.startswith("Reminder: escalation about Powys")]
     assert len(reminders) == overdue_escalation.recipients.count() == 5
+
+
+# Only people who may still see an escalation are told about it ------------------------------------
+
+
+def move_to(user, council):
+    user.organisation = council
+    user.save()
+
+
+@pytest.fixture
+def undelivered_escalation(inspector, powys, powys_contacts, wg_lead):
+    """A published serious concern whose first emails have not gone yet (the on-commit step not run)."""
+    _inspection, finding = publish_with_finding(inspector, powys, FindingKind.SERIOUS_CONCERN)
+    escalation = Escalation.objects.get(finding=finding)
+    assert not escalation.recipients.filter(notified_at__isnull=False).exists()
+    return escalation
+
+
+def test_an_officer_who_moved_council_is_not_emailed_or_reminded(undelivered_escalation, leader, cardiff):
+    move_to(leader, cardiff)
+    escalation = undelivered_escalation
+    raised_on = escalation.raised_on  # the day it was raised: today
+
+    assert escalation_services.deliver_escalation(escalation_id=escalation.pk) == 4
+    assert "powys-leader@example.gov.wales" not in [m.to[0] for m in mail.outbox]
+    assert escalation.recipients.get(user=leader).notified_at is None
+    # Not retried by the daily run either, and never reminded.
+    assert escalation_services.deliver_undelivered_escalations(today=raised_on).sent == []
+    later = raised_on + datetime.timedelta(days=14)
+    assert "powys-leader" not in reminded(later)
+    assert len(reminded(later)) == 4
+    mail.outbox.clear()
+    call_command("send_reminders", "--today", later.isoformat(), stdout=StringIO())
+    assert len(mail.outbox) == 4
+    assert all(m.to != ["powys-leader@example.gov.wales"] for m in mail.outbox)
+
+
+def test_a_lead_who_is_no_longer_an_official_is_not_reminded(overdue_escalation, wg_lead, powys):
+    wg_lead.role = "council_officer"
+    move_to(wg_lead, powys)  # now an officer of the council: may see it, so still reminded
+    assert "wg-lead" in reminded(datetime.date(2017, 12, 1))
+
+    inspectorate = OrganisationFactory(kind=OrganisationKind.INSPECTORATE)
+    wg_lead.role = "inspector"
+    move_to(wg_lead, inspectorate)  # an inspector does not see an overdue requirement's escalation
+
+    assert "wg-lead" not in reminded(datetime.date(2017, 12, 1))
+    assert overdue_escalation.recipients.filter(user=wg_lead).exists()  # the record of who was told stays
+
+
+# A failed first email is retried by the daily run ----------------------------------------------
+
+
+@pytest.fixture
+def failing_send_mail(monkeypatch):
+    """Make every escalation email fail while `failing` is True."""
+    state = {"failing": True}
+    real = escalation_services.send_mail
+
+    def send_mail(*args, **kwargs):
+        if state["failing"]:
+            raise ConnectionRefusedError("the mail server is down")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(escalation_services, "send_mail", send_mail)
+    return state
+
+
+def test_a_failed_first_email_is_sent_by_the_next_daily_run(
+    inspector, powys, powys_contacts, failing_send_mail, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _inspection, finding = publish_with_finding(inspector, powys, FindingKind.SERIOUS_CONCERN)
+    escalation = Escalation.objects.get(finding=finding)
+    assert mail.outbox == []
+    assert not escalation.recipients.filter(notified_at__isnull=False).exists()
+    today = escalation.raised_on
+    tomorrow = today + datetime.timedelta(days=1)
+
+    err = StringIO()
+    with pytest.raises(CommandError, match="3 escalation emails could not be sent; the next run sends them"):
+        call_command("send_reminders", "--today", today.isoformat(), stdout=StringIO(), stderr=err)
+    assert "Could not send an escalation email to " in err.getvalue()
+    assert "the mail server is down" in err.getvalue()
+    assert not escalation.recipients.filter(notified_at__isnull=False).exists()
+
+    failing_send_mail["failing"] = False
+    out = StringIO()
+    call_command("send_reminders", "--today", tomorrow.isoformat(), stdout=out)
+
+    assert len(mail.outbox) == 3  # the senior contacts (the officials have no email address here)
+    assert mail.outbox[0].subject == "Escalation: a serious matter about Powys County Council"
+    assert "3 escalations emailed for the first time" in out.getvalue()
+    assert "Sent: Escalation (first email) to " in out.getvalue()
+    assert not escalation.recipients.filter(notified_at__isnull=True).exclude(user__email="").exists()
+    leader = escalation.recipients.get(user__username="powys-leader")
+    assert leader.history.latest().history_change_reason == "emailed"
+    # The next day nothing more: no second first email, and no reminder yet (2 working days).
+    mail.outbox.clear()
+    call_command("send_reminders", "--today", tomorrow.isoformat(), stdout=StringIO())
+    assert mail.outbox == []
+
+
+def test_an_error_after_commit_never_breaks_the_publication(
+    inspector, powys, powys_contacts, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template is broken")
+
+    monkeypatch.setattr(escalation_services, "escalation_email", broken)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        inspection, finding = publish_with_finding(inspector, powys, FindingKind.SERIOUS_CONCERN)
+
+    assert len(callbacks) == 1
+    inspection.refresh_from_db()
+    assert inspection.state == "published"
+    assert Escalation.objects.filter(finding=finding).exists()
+
+
+# Reminders: claimed before sending, restored on failure; dry run ---------------------------------
+
+
+def test_a_failed_reminder_is_not_recorded_and_the_next_run_sends_it(overdue_escalation, failing_send_mail):
+    mail.outbox.clear()
+    day = datetime.date(2017, 12, 1)
+
+    run = escalation_services.send_escalation_reminders(today=day)
+
+    assert run.sent == [] and len(run.failed) == 5
+    assert "ConnectionRefusedError: the mail server is down" in run.failed[0][1]
+    assert set(overdue_escalation.recipients.values_list("last_reminded_on", "reminders_sent")) == {(None, 0)}
+
+    failing_send_mail["failing"] = False
+    assert len(escalation_services.send_escalation_reminders(today=day).sent) == 5
+    assert set(overdue_escalation.recipients.values_list("last_reminded_on", "reminders_sent")) == {(day, 1)}
+
+
+def test_a_reminder_claimed_by_an_overlapping_run_is_not_sent_again(overdue_escalation, monkeypatch):
+    day = datetime.date(2017, 12, 1)
+    seen_by_the_other_run = escalation_selectors.unacknowledged_escalation_reminders(today=day)
+    assert len(escalation_services.send_escalation_reminders(today=day).sent) == 5
+    mail.outbox.clear()
+
+    # The second run read the same people before the first recorded anything.
+    monkeypatch.setattr(
+        escalation_selectors, "unacknowledged_escalation_reminders", lambda today: seen_by_the_other_run
+    )
+    run = escalation_services.send_escalation_reminders(today=day)
+
+    assert (run.sent, run.failed, mail.outbox) == ([], [], [])
+    assert set(overdue_escalation.recipients.values_list("reminders_sent", flat=True)) == {1}
+
+
+def test_dry_run_lists_escalations_reminders_and_first_emails_and_changes_nothing(
+    overdue_escalation, undelivered_escalation
+):
+    mail.outbox.clear()
+    out = StringIO()
+    escalations = Escalation.objects.count()
+    later = undelivered_escalation.raised_on + datetime.timedelta(days=1)
+
+    call_command("send_reminders", "--today", later.isoformat(), "--dry-run", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert mail.outbox == []
+    assert Escalation.objects.count() == escalations
+    assert not EscalationRecipient.objects.filter(last_reminded_on__isnull=False).exists()
+    assert not undelivered_escalation.recipients.filter(notified_at__isnull=False).exists()
+    reminders_ = [line for line in lines if line.startswith("Would send: Escalation reminder to ")]
+    first = [line for line in lines if line.startswith("Would send: Escalation (first email) to ")]
+    assert len(reminders_) == 5 and len(first) == 5
+    assert any(
+        f"<powys-leader@example.gov.wales> about escalation {overdue_escalation.pk} (Requirement overdue, "
+        "Powys County Council, raised on 29 November 2017)" in line
+        for line in reminders_
+    )
+    assert "5 reminders of unacknowledged escalations would be sent." in lines
+    assert "5 escalation emails not yet sent would be sent." in lines
+
+
+def test_dry_run_lists_what_would_be_escalated(issued_notice, powys_contacts):
+    out = StringIO()
+
+    call_command("send_reminders", "--today", "2017-11-29", "--dry-run", stdout=out)
+
+    assert "Would escalate: Requirement (d) of “Warning notice: Powys children's services” was due on " in (
+        out.getvalue()
+    )
+    assert Escalation.objects.count() == 0
+
+
+def test_the_daily_run_escalates_overdue_requirements_first(issued_notice, powys_contacts, wg_lead):
+    out = StringIO()
+
+    call_command("send_reminders", "--today", "2017-11-29", stdout=out)
+    call_command("send_reminders", "--today", "2017-11-29", stdout=out)
+
+    escalation = Escalation.objects.get()
+    assert escalation.requirement.letter == "d"
+    assert out.getvalue().count("Escalated: Requirement (d)") == 1
+    # Its first emails went in the same run (the on-commit step does not run inside a test).
+    assert not escalation.recipients.filter(notified_at__isnull=True).exists()
+    assert {m.to[0] for m in mail.outbox if m.subject.startswith("Escalation:")} == {
+        "powys-leader@example.gov.wales",
+        "powys-chief-executive@example.gov.wales",
+        "powys-director@example.gov.wales",
+        "official@example.gov.wales",
+        "lead@example.gov.wales",
+    }
+
+
+# Email text is plain text: no HTML entities -------------------------------------------------------
+
+
+def test_the_email_is_plain_text_without_html_entities(inspector, django_capture_on_commit_callbacks):
+    council = OrganisationFactory(
+        code="bgt", name="Blaenau Gwent & Torfaen <Joint>", kind=OrganisationKind.LOCAL_AUTHORITY
+    )
+    contact(council, SeniorPosition.LEADER, "bgt-leader")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _inspection, finding = publish_with_finding(inspector, council, FindingKind.SERIOUS_CONCERN)
+
+    (message,) = [m for m in mail.outbox if m.to == ["bgt-leader@example.gov.wales"]]
+    assert message.subject == "Escalation: a serious matter about Blaenau Gwent & Torfaen <Joint>"
+    assert "A serious matter about Blaenau Gwent & Torfaen <Joint> has been escalated to you." in message.body
+    assert "children's services" in message.body
+    assert "&amp;" not in message.subject + message.body and "&#x27;" not in message.body
+    recipient = EscalationRecipient.objects.get(escalation__finding=finding, user__username="bgt-leader")
+    subject, _body = escalation_services.escalation_email(recipient.escalation, recipient, reminder=True)
+    assert subject == "Reminder: escalation about Blaenau Gwent & Torfaen <Joint> awaits your acknowledgement"

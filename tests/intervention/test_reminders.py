@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.choices import Role
 from intervention import deadlines, reminders
@@ -34,6 +35,9 @@ d = datetime.date.fromisoformat
 CHRISTMAS_2017 = {d("2017-12-25"), d("2017-12-26"), d("2018-01-01")}
 FIXED_DUE = d("2018-01-02")  # a Tuesday straight after the Christmas and New Year bank holidays
 LAYING = "Lay a copy of the notice before the National Assembly for Wales (s151(3)(a))"
+PLAN_ON_14_NOV = "Due on Tuesday 14 November 2017: Improvement plan (end of the compliance period)"
+# Requirement (d) is due by the end of the compliance period too, and is chased as an item of its own.
+D_ON_14_NOV = "Due on Tuesday 14 November 2017: Requirement (d) (end of the compliance period)"
 
 
 # The rules (pure) ---------------------------------------------------------------------------
@@ -152,19 +156,23 @@ def test_run_on_7_november_sends_the_plan_notice_and_the_laying_reminder(notice,
     out, err = run("--today", "2017-11-07")
 
     assert err == []
-    assert sent_to(officer.email) == [
-        "Due on Tuesday 14 November 2017: Improvement plan (end of the compliance period)"
-    ]
+    assert sent_to(officer.email) == [PLAN_ON_14_NOV, D_ON_14_NOV]
     assert sent_to(wg.email) == [
         "Due today: Lay a copy of the notice before the National Assembly for Wales (s151(3)(a))"
     ]
-    assert len(mail.outbox) == 2
-    rows = set(Reminder.objects.values_list("deadline__kind", "recipient", "email", "kind", "week", "as_of"))
+    assert len(mail.outbox) == 3
+    rows = set(
+        Reminder.objects.values_list(
+            "deadline__kind", "requirement__letter", "recipient", "email", "kind", "week", "as_of"
+        )
+    )
+    five_days = (officer.pk, officer.email, ReminderKind.FIVE_DAYS, 0, d("2017-11-07"))
     assert rows == {
-        (DeadlineKind.COMPLIANCE, officer.pk, officer.email, ReminderKind.FIVE_DAYS, 0, d("2017-11-07")),
-        (DeadlineKind.LAYING, wg.pk, wg.email, ReminderKind.DUE_TODAY, 0, d("2017-11-07")),
+        (DeadlineKind.COMPLIANCE, None, *five_days),  # the improvement plan
+        (DeadlineKind.COMPLIANCE, "d", *five_days),  # requirement (d), on the same deadline row
+        (DeadlineKind.LAYING, None, wg.pk, wg.email, ReminderKind.DUE_TODAY, 0, d("2017-11-07")),
     }
-    assert out[-1] == "2 reminders sent as of 2017-11-07."
+    assert out[-1] == "3 reminders sent as of 2017-11-07."
 
 
 @pytest.mark.django_db
@@ -228,7 +236,7 @@ def test_a_reminder_record_cannot_be_changed_or_deleted(notice):
         Reminder.objects.update(week=5)
     with pytest.raises(PermissionError):
         Reminder.objects.all().delete()
-    assert Reminder.objects.count() == 2
+    assert Reminder.objects.count() == 3
 
 
 @pytest.mark.django_db
@@ -281,10 +289,8 @@ def test_a_recorded_non_working_day_moves_the_five_day_notice(notice, officer):
 def test_a_missed_run_is_made_up_by_the_next_one(notice, officer):
     """No run on 7 November (the server was down): the 5-day notice goes on the 8th."""
     run("--today", "2017-11-08")
-    assert sent_to(officer.email) == [
-        "Due on Tuesday 14 November 2017: Improvement plan (end of the compliance period)"
-    ]
-    [message] = [m for m in mail.outbox if m.to == [officer.email]]
+    assert sent_to(officer.email) == [PLAN_ON_14_NOV, D_ON_14_NOV]
+    [message] = [m for m in mail.outbox if m.subject == PLAN_ON_14_NOV]
     assert "It is due on Tuesday 14 November 2017, 4 working days from today." in message.body
 
 
@@ -309,9 +315,7 @@ def test_an_item_done_after_the_run_date_still_counts_as_due_then(notice, office
         plan=notice.improvement_plan, by=officer, on=d("2017-11-13"), summary="Our plan."
     )
     run("--today", "2017-11-07")
-    assert sent_to(officer.email) == [
-        "Due on Tuesday 14 November 2017: Improvement plan (end of the compliance period)"
-    ]
+    assert sent_to(officer.email) == [PLAN_ON_14_NOV, D_ON_14_NOV]
 
 
 @pytest.mark.django_db
@@ -322,15 +326,150 @@ def test_a_plan_returned_is_due_again(notice, officer, wg):
 
     run("--today", "2017-11-15")
 
-    assert sent_to(officer.email) == ["Overdue: Improvement plan (end of the compliance period)"]
+    assert sent_to(officer.email) == [
+        "Overdue: Improvement plan (end of the compliance period)",
+        "Overdue: Requirement (d) (end of the compliance period)",
+    ]
 
 
 @pytest.mark.django_db
 def test_a_requirement_with_welsh_government_is_not_chased(notice, officer):
     requirement = notice.requirements.get(letter="h")
     intervention_services.requirement_submit(requirement=requirement, by=officer, statement="Done.")
-    run("--today", "2018-01-02")
+    # Submitted today: from today it is with Welsh Government, so today's run does not chase it...
+    run("--today", timezone.localdate().isoformat())
     assert all("Requirement (h)" not in s for s in sent_to(officer.email))
+    # ...but on its due date, years before it was submitted, the council still owed it.
+    run("--today", "2018-01-02")
+    assert "Due today: Requirement (h)" in sent_to(officer.email)
+
+
+# Requirements due by the end of the compliance period: items of their own -----------------------
+
+
+def requirement_d(notice):
+    return notice.requirements.get(letter="d")
+
+
+@pytest.mark.django_db
+def test_a_requirement_due_with_the_plan_is_still_chased_after_the_plan_is_submitted(notice, officer):
+    intervention_services.plan_submit(
+        plan=notice.improvement_plan, by=officer, on=d("2017-11-13"), summary="Our plan."
+    )
+
+    run("--today", "2017-11-15")
+
+    assert sent_to(officer.email) == ["Overdue: Requirement (d) (end of the compliance period)"]
+    assert Reminder.objects.get(recipient=officer).requirement == requirement_d(notice)
+
+
+@pytest.mark.django_db
+def test_accepting_the_requirement_does_not_stop_the_plan_reminders(notice, officer, wg):
+    requirement = requirement_d(notice)
+    intervention_services.requirement_submit(requirement=requirement, by=officer, statement="Drawn up.")
+    intervention_services.requirement_accept(requirement=requirement_d(notice), by=wg)
+    today = timezone.localdate().isoformat()  # as it stands now: (d) accepted, no plan submitted
+
+    out, _ = run("--today", today, "--dry-run")
+
+    about_officer = [line for line in out if "<powys-officer@example.org>" in line]
+    assert any("about Improvement plan (end of the compliance period)" in line for line in about_officer)
+    assert not any("Requirement (d)" in line for line in about_officer)
+
+
+@pytest.mark.parametrize(
+    "steps, chased",
+    [
+        pytest.param([], True, id="open"),
+        pytest.param(["submit"], False, id="with-welsh-government"),
+        pytest.param(["submit", "return"], True, id="returned"),
+        pytest.param(["submit", "accept"], False, id="accepted"),
+        pytest.param(["withdraw"], False, id="withdrawn"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_requirement_due_with_the_plan_is_chased_only_while_the_council_owes_it(
+    notice, officer, wg, steps, chased
+):
+    for step in steps:
+        requirement = requirement_d(notice)
+        if step == "submit":
+            intervention_services.requirement_submit(requirement=requirement, by=officer, statement="Done.")
+        elif step == "return":
+            intervention_services.requirement_return(requirement=requirement, by=wg, reason="More.")
+        elif step == "accept":
+            intervention_services.requirement_accept(requirement=requirement, by=wg)
+        else:
+            intervention_services.requirement_withdraw(requirement=requirement, by=wg, reason="Not needed.")
+
+    out, _ = run("--today", timezone.localdate().isoformat(), "--dry-run")
+
+    assert any("about Requirement (d)" in line for line in out) is chased
+
+
+@pytest.mark.django_db
+def test_the_plan_and_a_requirement_on_the_same_deadline_are_each_recorded_once(notice, officer):
+    row = {
+        "deadline": deadline(notice, DeadlineKind.COMPLIANCE),
+        "recipient": officer,
+        "email": officer.email,
+        "kind": ReminderKind.OVERDUE,
+        "due_on": d("2017-11-14"),
+        "as_of": d("2017-11-15"),
+        "subject": "Overdue",
+    }
+    Reminder.objects.create(**row)  # the plan
+    Reminder.objects.create(**row, requirement=requirement_d(notice))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(**row, requirement=requirement_d(notice))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(**row)
+    assert Reminder.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_requirement_reminders_are_sent_once_on_each_day(notice, officer):
+    for day in ["2017-11-07", "2017-11-07", "2017-11-14", "2017-11-15", "2017-11-15", "2017-11-22"]:
+        run("--today", day)
+    rows = list(
+        Reminder.objects.filter(requirement=requirement_d(notice))
+        .order_by("as_of")
+        .values_list("as_of", "kind", "week")
+    )
+    assert rows == [
+        (d("2017-11-07"), ReminderKind.FIVE_DAYS, 0),
+        (d("2017-11-14"), ReminderKind.DUE_TODAY, 0),
+        (d("2017-11-15"), ReminderKind.OVERDUE, 0),
+        (d("2017-11-22"), ReminderKind.OVERDUE_WEEKLY, 1),
+    ]
+
+
+@pytest.mark.django_db
+@override_settings(SITE_URL="https://tracker.example.gov.wales")
+def test_the_requirement_email_names_the_requirement_and_links_to_it(notice, officer):
+    run("--today", "2017-11-07")
+    [message] = [m for m in mail.outbox if m.subject == D_ON_14_NOV]
+    requirement = requirement_d(notice)
+    url = "https://tracker.example.gov.wales" + reverse(
+        "intervention:requirement_detail", args=[requirement.pk]
+    )
+    assert f"See it in the tracker: {url}" in message.body
+    assert "What is due: Requirement (d): Requirement d" in message.body
+    assert "It is due on Tuesday 14 November 2017, 5 working days from today." in message.body
+
+
+@pytest.mark.django_db
+def test_without_an_improvement_plan_the_compliance_deadline_is_chased_only_through_its_requirements(
+    draft_notice, official, officer
+):
+    intervention_services.notice_update_draft(
+        notice=draft_notice, by=official, requires_improvement_plan=False
+    )
+    intervention_services.notice_issue(notice=draft_notice, by=official, on=d("2017-10-17"))
+
+    run("--today", "2017-11-07")
+
+    assert sent_to(officer.email) == [D_ON_14_NOV]
 
 
 @pytest.mark.django_db
@@ -362,9 +501,8 @@ def test_recipients_are_only_the_owning_council_and_the_officials(notice, office
 
     for person in others:
         assert sent_to(person.email) == []
-    plan = "Due on Tuesday 14 November 2017: Improvement plan (end of the compliance period)"
     laying = f"Due today: {LAYING}"
-    assert sent_to(officer.email) == sent_to(second_officer.email) == [plan]
+    assert sent_to(officer.email) == sent_to(second_officer.email) == [PLAN_ON_14_NOV, D_ON_14_NOV]
     assert sent_to(wg.email) == sent_to(second_official.email) == [laying]
 
 
@@ -409,13 +547,15 @@ def test_an_officer_who_moved_council_is_reminded_of_the_new_councils_items_only
 @pytest.mark.django_db
 def test_collecting_takes_the_same_few_queries_however_many_people(notice, officer, wg):
     with CaptureQueriesContext(connection) as few:
-        assert len(reminders.collect_due_reminders(today=d("2017-11-07")).to_send) == 2
+        assert len(reminders.collect_due_reminders(today=d("2017-11-07")).to_send) == 3
     for n in range(10):
         UserFactory(username=f"powys-{n}", organisation=officer.organisation, email=f"p{n}@example.org")
         UserFactory(username=f"wg-{n}", official=True, email=f"wg{n}@example.org")
 
     with CaptureQueriesContext(connection) as many:
-        assert len(reminders.collect_due_reminders(today=d("2017-11-07")).to_send) == 22
+        many_due = reminders.collect_due_reminders(today=d("2017-11-07")).to_send
+    # 11 officers, each told of the plan and of requirement (d); 11 officials, of the laying.
+    assert len(many_due) == 33
 
     assert len(many) == len(few) <= 6
 
@@ -427,7 +567,7 @@ def test_collecting_takes_the_same_few_queries_however_many_people(notice, offic
 @override_settings(SITE_URL="https://tracker.example.gov.wales", DEFAULT_FROM_EMAIL="tracker@example.org")
 def test_the_email_names_the_item_the_date_and_links_to_it(notice, officer):
     run("--today", "2017-11-07")
-    [message] = [m for m in mail.outbox if m.to == [officer.email]]
+    [message] = [m for m in mail.outbox if m.to == [officer.email] and m.subject == PLAN_ON_14_NOV]
     assert message.from_email == "tracker@example.org"
     url = "https://tracker.example.gov.wales" + reverse("intervention:notice_detail", args=[notice.pk])
     assert f"See it in the tracker: {url}" in message.body
@@ -465,18 +605,18 @@ def test_a_mail_server_down_loses_no_reminder(notice, officer, wg, failing_mail)
     failing_mail.add("*")
     with pytest.raises(CommandError) as raised:
         run("--today", "2017-11-07")
-    assert "2 reminders could not be sent" in str(raised.value)
+    assert "3 reminders could not be sent" in str(raised.value)
     assert mail.outbox == []
     assert Reminder.objects.count() == 0
 
     failing_mail.clear()
     run("--today", "2017-11-08")
 
-    assert len(sent_to(officer.email)) == 1
+    assert sent_to(officer.email) == [PLAN_ON_14_NOV, D_ON_14_NOV]
     assert sent_to(wg.email) == [
         "Overdue: Lay a copy of the notice before the National Assembly for Wales (s151(3)(a))"
     ]
-    assert Reminder.objects.count() == 2
+    assert Reminder.objects.count() == 3
 
 
 @pytest.mark.django_db
@@ -493,8 +633,8 @@ def test_one_failure_is_reported_the_others_still_go_and_the_next_run_sends_it(
     )
     assert err.getvalue().startswith("Could not send: Due today to ")
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in err.getvalue()
-    assert len(sent_to(officer.email)) == 1
-    assert list(Reminder.objects.values_list("recipient", flat=True)) == [officer.pk]
+    assert len(sent_to(officer.email)) == 2
+    assert list(Reminder.objects.values_list("recipient", flat=True)) == [officer.pk, officer.pk]
 
     failing_mail.clear()
     run("--today", "2017-11-07")
@@ -502,8 +642,8 @@ def test_one_failure_is_reported_the_others_still_go_and_the_next_run_sends_it(
     assert sent_to(wg.email) == [
         "Due today: Lay a copy of the notice before the National Assembly for Wales (s151(3)(a))"
     ]
-    assert len(sent_to(officer.email)) == 1
-    assert Reminder.objects.count() == 2
+    assert len(sent_to(officer.email)) == 2
+    assert Reminder.objects.count() == 3
 
 
 @pytest.mark.django_db
@@ -515,8 +655,8 @@ def test_a_reminder_another_run_recorded_meanwhile_is_not_sent_again(notice):
     result = reminders.send_reminders(due)
 
     assert mail.outbox == []
-    assert (len(result.sent), len(result.already_recorded), result.failed) == (0, 2, [])
-    assert Reminder.objects.count() == 2
+    assert (len(result.sent), len(result.already_recorded), result.failed) == (0, 3, [])
+    assert Reminder.objects.count() == 3
 
 
 # Dry run and input --------------------------------------------------------------------------
@@ -533,12 +673,15 @@ def test_dry_run_lists_and_records_nothing(notice, officer, wg):
         f"Would send: Due in 5 working days to {officer.get_full_name()} <powys-officer@example.org> "
         "about Improvement plan (end of the compliance period) (Powys County Council), "
         "due Tuesday 14 November 2017",
-        "2 reminders would be sent as of 2017-11-07 (dry run: nothing sent or recorded).",
+        f"Would send: Due in 5 working days to {officer.get_full_name()} <powys-officer@example.org> "
+        "about Requirement (d) (end of the compliance period) (Powys County Council), "
+        "due Tuesday 14 November 2017",
+        "3 reminders would be sent as of 2017-11-07 (dry run: nothing sent or recorded).",
     ]
     assert mail.outbox == []
     assert Reminder.objects.count() == 0
     run("--today", "2017-11-07")
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
 
 
 @pytest.mark.django_db
@@ -637,7 +780,7 @@ def test_another_source_is_collected_and_sent_beside_the_deadlines(notice, wg):
     )
     result = reminders.send_reminders(collected.to_send)
 
-    assert len(result.sent) == 3
+    assert len(result.sent) == 4
     assert recorded == [d("2017-11-07")]
     assert "Due today: Escalation review" in sent_to(wg.email)
 
@@ -646,22 +789,28 @@ def test_another_source_is_collected_and_sent_beside_the_deadlines(notice, wg):
 
 
 @pytest.mark.django_db
-def test_powys_demo_on_7_november_2017_lists_the_plan_and_the_laying_duty():
+def test_powys_demo_on_7_november_2017_lists_the_plan_requirement_d_and_the_laying_duty():
     call_command("load_demo", verbosity=0, stderr=io.StringIO())
     mail.outbox.clear()  # loading the demo may send its own notices (escalations); not ours
 
     out, err = run("--today", "2017-11-07", "--dry-run")
 
     assert err == []
-    assert out == [
+    # The run may also list escalations (their own tests cover those lines): the deadlines come first.
+    assert out[:3] == [
         "Would send: Due today to Demo Official <wg-official@example.org> about Lay a copy of the notice "
         "before the National Assembly for Wales (s151(3)(a)) (Powys County Council), "
         "due Tuesday 7 November 2017",
         "Would send: Due in 5 working days to Demo Powys Officer <powys-officer@example.org> about "
         "Improvement plan (end of the compliance period) (Powys County Council), "
         "due Tuesday 14 November 2017",
-        "2 reminders would be sent as of 2017-11-07 (dry run: nothing sent or recorded).",
+        # (d) "draw up an improvement plan" is due by the end of the compliance period; it is never
+        # submitted or accepted in the demo, so it is owed on 7 November and chased on its own.
+        "Would send: Due in 5 working days to Demo Powys Officer <powys-officer@example.org> about "
+        "Requirement (d) (end of the compliance period) (Powys County Council), "
+        "due Tuesday 14 November 2017",
     ]
+    assert "3 reminders would be sent as of 2017-11-07 (dry run: nothing sent or recorded)." in out
     # The 90-day report is recorded as done (15 January 2018) and is not yet near on 7 November.
     assert Reminder.objects.count() == 0
     assert mail.outbox == []

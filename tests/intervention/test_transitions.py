@@ -17,6 +17,7 @@ from intervention.choices import (
     InterventionState,
     NoticeState,
     PlanState,
+    RequirementDue,
     RequirementState,
     SubmissionDecision,
 )
@@ -685,8 +686,18 @@ def test_legal_requirement_transition(transition, source, issued_notice, casewor
     assert decisions == SUBMISSION_AFTER[(transition, source)]
 
 
-def test_accepting_a_requirement_meets_its_deadline(issued_notice, casework, official, powys_officer):
-    requirement = casework.requirement(issued_notice, RequirementState.SUBMITTED, letter="d")
+def test_accepting_a_requirement_meets_its_own_deadline(draft_notice, casework, official, powys_officer):
+    services.requirement_add(
+        notice=draft_notice,
+        by=official,
+        letter="h",
+        text="Appoint a head of service",
+        due=RequirementDue.FIXED_DATE,
+        due_on_fixed=datetime.date(2018, 1, 2),
+    )
+    notice = services.notice_issue(notice=draft_notice, by=official, on=GIVEN_ON)
+    requirement = casework.requirement(notice, RequirementState.SUBMITTED, letter="h")
+    assert requirement.deadline.kind == DeadlineKind.REQUIREMENT
 
     run_requirement("accept", requirement, casework)
 
@@ -694,6 +705,57 @@ def test_accepting_a_requirement_meets_its_deadline(issued_notice, casework, off
     assert (submission.submitted_by, submission.decided_by) == (powys_officer, official)
     assert submission.decided_at is not None
     assert reread(requirement).deadline.met_on == submission.submitted_at.astimezone().date()
+
+
+def test_accepting_a_requirement_due_with_the_plan_does_not_meet_the_compliance_deadline(
+    issued_notice, casework
+):
+    """(d) shares the compliance deadline with the improvement plan; only the plan meets it."""
+    requirement = casework.requirement(issued_notice, RequirementState.SUBMITTED, letter="d")
+    assert requirement.deadline.kind == DeadlineKind.COMPLIANCE
+    history_rows = requirement.deadline.history.count()
+
+    run_requirement("accept", requirement, casework)
+
+    stored = reread(requirement)
+    assert stored.state == RequirementState.ACCEPTED
+    assert stored.deadline.met_on is None
+    assert stored.deadline.history.count() == history_rows  # not touched at all
+    assert reread(issued_notice.improvement_plan).state == PlanState.DRAFTING
+
+
+def test_without_a_plan_the_compliance_period_is_met_when_what_is_due_by_it_is_settled(
+    draft_notice, casework, official
+):
+    services.notice_update_draft(notice=draft_notice, by=official, requires_improvement_plan=False)
+    notice = services.notice_issue(notice=draft_notice, by=official, on=GIVEN_ON)
+    due_by_period = list(notice.requirements.filter(due=RequirementDue.COMPLIANCE_PERIOD))
+    assert len(due_by_period) >= 1
+    compliance = notice.deadlines.get(kind=DeadlineKind.COMPLIANCE)
+
+    *first, last = due_by_period
+    for requirement in first:
+        casework.requirement(notice, RequirementState.ACCEPTED, letter=requirement.letter)
+    assert reread(compliance).met_on is None  # one still owed
+    accepted = casework.requirement(notice, RequirementState.ACCEPTED, letter=last.letter)
+
+    submitted_on = accepted.submissions.get().submitted_at.astimezone().date()
+    assert reread(compliance).met_on == submitted_on
+    row = reread(compliance).history.latest()
+    assert (row.history_user, row.history_change_reason) == (official, "compliance requirements settled")
+
+
+def test_returning_the_plan_leaves_an_accepted_requirement_accepted(issued_notice, casework):
+    requirement = casework.requirement(issued_notice, RequirementState.ACCEPTED, letter="d")
+    plan = casework.plan(issued_notice, PlanState.SUBMITTED)
+    assert plan.deadline.met_on == PLAN_SUBMITTED_ON  # the plan met it, not the requirement
+
+    run_plan("return_to_council", plan, casework)
+
+    assert reread(plan).deadline.met_on is None  # the plan is due again
+    stored = reread(requirement)
+    assert stored.state == RequirementState.ACCEPTED
+    assert stored.submissions.get().decision == SubmissionDecision.ACCEPTED
 
 
 @pytest.mark.parametrize("transition, state", illegal(Requirement))

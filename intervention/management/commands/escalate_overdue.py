@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from intervention import escalation_services
+from intervention import escalation_selectors, escalation_services
 from intervention.management.cli import OneLineErrorCommand, parse_date
+from intervention.models import Escalation
 
 
 class Command(OneLineErrorCommand):
@@ -30,11 +31,23 @@ class Command(OneLineErrorCommand):
             if options["today"] is not None
             else timezone.localdate()
         )
-        escalations = escalation_services.escalate_overdue_requirements(today=today)
+        try:
+            escalations = escalation_services.escalate_overdue_requirements(today=today)
+        except OverflowError as error:
+            raise CommandError(
+                _("That date is too close to the limits of the calendar (years 1 to 9999).")
+            ) from error
+        # One query for how many people each was addressed to, however many were raised.
+        counts = {}
+        if escalations:
+            counted = escalation_selectors.with_acknowledgement_counts(
+                Escalation.objects.filter(pk__in=[e.pk for e in escalations])
+            )
+            counts = dict(counted.values_list("pk", "recipient_count"))
         for escalation in escalations:
             self.stdout.write(
                 _("Escalated: %(reason)s (%(count)s people addressed)")
-                % {"reason": escalation.reason, "count": escalation.recipients.count()}
+                % {"reason": escalation.reason, "count": counts[escalation.pk]}
             )
         self.stdout.write(
             ngettext(

@@ -1,4 +1,9 @@
-"""Email the reminders due today about every open deadline; run it once a day (cron or a systemd timer)."""
+"""The one daily job (cron or a systemd timer): escalate overdue requirements, then email the reminders.
+
+In order: the requirements overdue beyond the threshold are escalated (as `escalate_overdue`);
+the reminders due today about every open deadline are sent; the people yet to acknowledge an
+escalation are reminded; and any first escalation email that failed before is sent.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from intervention import escalation_services, reminders
+from intervention import escalation_selectors, escalation_services, reminders
 from intervention.management.cli import OneLineErrorCommand, first_line, parse_date
 
 
@@ -18,7 +23,9 @@ class Command(OneLineErrorCommand):
     help = _(
         "Email the people responsible the reminders due today: 5 working days before a deadline, on "
         "the day, the day after it is missed, then weekly while it stays overdue. Each reminder is sent "
-        "once and recorded; a reminder whose email failed is sent by the next run."
+        "once and recorded; a reminder whose email failed is sent by the next run. First it escalates "
+        "the requirements overdue beyond the threshold (as escalate_overdue does); it also reminds the "
+        "people yet to acknowledge an escalation and sends any escalation email that failed before."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,15 +36,24 @@ class Command(OneLineErrorCommand):
             "--dry-run",
             action="store_true",
             help=_(
-                "List what would be sent (recipient, item, due date, which reminder); "
-                "send and record nothing."
+                "List what would be escalated and sent (recipient, item, due date, which reminder); "
+                "escalate, send and record nothing."
             ),
         )
 
     def handle(self, *args, **options) -> None:
         today = parse_today(options["today"]) if options["today"] is not None else timezone.localdate()
+        dry_run = options["dry_run"]
         try:
+            # First the requirements overdue long enough to escalate, so one daily job does it all.
+            if dry_run:
+                self.list_escalations_due(today)
+            else:
+                self.escalate_overdue(today)
             collected = reminders.collect_due_reminders(today=today)
+            if dry_run:
+                undelivered = escalation_selectors.undelivered_escalations(today=today)
+                escalation_reminders = escalation_selectors.unacknowledged_escalation_reminders(today=today)
         except OverflowError as error:
             raise CommandError(
                 _("That date is too close to the limits of the calendar (years 1 to 9999).")
@@ -55,9 +71,19 @@ class Command(OneLineErrorCommand):
             self.stdout.write(
                 _("Not sent, no email address: %(reminder)s") % {"reminder": reminder.describe()}
             )
-        if options["dry_run"]:
+        if dry_run:
             for reminder in collected.to_send:
                 self.stdout.write(_("Would send: %(reminder)s") % {"reminder": reminder.describe()})
+            for recipient in escalation_reminders:
+                self.stdout.write(
+                    _("Would send: Escalation reminder to %(recipient)s")
+                    % {"recipient": escalation_services.describe(recipient)}
+                )
+            for recipient in undelivered:
+                self.stdout.write(
+                    _("Would send: Escalation (first email) to %(recipient)s")
+                    % {"recipient": escalation_services.describe(recipient)}
+                )
             self.stdout.write(
                 ngettext(
                     "%(count)s reminder would be sent as of %(date)s (dry run: nothing sent or recorded).",
@@ -66,6 +92,24 @@ class Command(OneLineErrorCommand):
                 )
                 % {"count": len(collected.to_send), "date": today.isoformat()}
             )
+            if escalation_reminders:
+                self.stdout.write(
+                    ngettext(
+                        "%(count)s reminder of an unacknowledged escalation would be sent.",
+                        "%(count)s reminders of unacknowledged escalations would be sent.",
+                        len(escalation_reminders),
+                    )
+                    % {"count": len(escalation_reminders)}
+                )
+            if undelivered:
+                self.stdout.write(
+                    ngettext(
+                        "%(count)s escalation email not yet sent would be sent.",
+                        "%(count)s escalation emails not yet sent would be sent.",
+                        len(undelivered),
+                    )
+                    % {"count": len(undelivered)}
+                )
             return
 
         result = reminders.send_reminders(collected.to_send)
@@ -88,19 +132,10 @@ class Command(OneLineErrorCommand):
             )
             % {"count": len(result.sent), "date": today.isoformat()}
         )
-        # Escalations still unacknowledged (intervention.escalation_services): 2 working days, then weekly.
-        escalation_reminders = escalation_services.send_escalation_reminders(today=today)
-        if escalation_reminders:
-            self.stdout.write(
-                ngettext(
-                    "%(count)s reminder of an unacknowledged escalation sent.",
-                    "%(count)s reminders of unacknowledged escalations sent.",
-                    escalation_reminders,
-                )
-                % {"count": escalation_reminders}
-            )
+        escalations_failed = self.send_escalation_emails(today)
+        errors = []
         if result.failed:
-            raise CommandError(
+            errors.append(
                 ngettext(
                     "%(count)s reminder could not be sent; it was not recorded, so the next run sends it.",
                     "%(count)s reminders could not be sent; they were not recorded, "
@@ -109,6 +144,75 @@ class Command(OneLineErrorCommand):
                 )
                 % {"count": len(result.failed)}
             )
+        if escalations_failed:
+            errors.append(
+                ngettext(
+                    "%(count)s escalation email could not be sent; the next run sends it.",
+                    "%(count)s escalation emails could not be sent; the next run sends them.",
+                    escalations_failed,
+                )
+                % {"count": escalations_failed}
+            )
+        if errors:
+            raise CommandError(" ".join(errors))
+
+    def list_escalations_due(self, today: datetime.date) -> None:
+        """Say which requirements would be escalated today (dry run)."""
+        threshold = escalation_services.escalation_threshold()
+        for overdue in escalation_selectors.overdue_requirements(today=today, working_days=threshold):
+            self.stdout.write(
+                _("Would escalate: %(reason)s")
+                % {"reason": escalation_services.overdue_reason(overdue, today=today, threshold=threshold)}
+            )
+
+    def escalate_overdue(self, today: datetime.date) -> None:
+        """Escalate the requirements overdue beyond the threshold (as `manage.py escalate_overdue`)."""
+        for escalation in escalation_services.escalate_overdue_requirements(today=today):
+            self.stdout.write(_("Escalated: %(reason)s") % {"reason": escalation.reason})
+
+    def send_escalation_emails(self, today: datetime.date) -> int:
+        """Remind the people yet to acknowledge an escalation, and send any first email still owed.
+
+        Reminders first: someone whose first email goes now is not reminded in the same run.
+        Return how many emails failed.
+        """
+        # Escalations still unacknowledged (intervention.escalation_services): 2 working days, then weekly.
+        reminded = escalation_services.send_escalation_reminders(today=today)
+        delivered = escalation_services.deliver_undelivered_escalations(today=today)
+        for recipient in reminded.sent:
+            self.stdout.write(
+                _("Sent: Escalation reminder to %(recipient)s")
+                % {"recipient": escalation_services.describe(recipient)}
+            )
+        for recipient in delivered.sent:
+            self.stdout.write(
+                _("Sent: Escalation (first email) to %(recipient)s")
+                % {"recipient": escalation_services.describe(recipient)}
+            )
+        for recipient, error in [*reminded.failed, *delivered.failed]:
+            self.stderr.write(
+                _("Could not send an escalation email to %(recipient)s (%(error)s)")
+                % {"recipient": escalation_services.describe(recipient), "error": error}
+            )
+        if reminded.sent:
+            self.stdout.write(
+                ngettext(
+                    "%(count)s reminder of an unacknowledged escalation sent.",
+                    "%(count)s reminders of unacknowledged escalations sent.",
+                    len(reminded.sent),
+                )
+                % {"count": len(reminded.sent)}
+            )
+        if delivered.sent:
+            self.stdout.write(
+                ngettext(
+                    "%(count)s escalation emailed for the first time (an earlier email had failed).",
+                    "%(count)s escalations emailed for the first time (an earlier email had failed).",
+                    len(delivered.sent),
+                )
+                % {"count": len(delivered.sent)}
+            )
+        return len(reminded.failed) + len(delivered.failed)
 
 
 def parse_today(value: str) -> datetime.date:
