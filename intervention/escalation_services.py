@@ -183,7 +183,8 @@ def escalate_serious_findings(
     """Raise an escalation for each serious concern of a published report not yet escalated."""
     if inspection.state != InspectionState.PUBLISHED:
         return []
-    today = today or timezone.localdate()
+    # Raised on the day the report was published: that is when the findings became known.
+    today = today or inspection.published_on or timezone.localdate()
     findings = list(
         inspection.findings.filter(kind=FindingKind.SERIOUS_CONCERN)
         .exclude(Exists(Escalation.objects.filter(finding=OuterRef("pk"))))

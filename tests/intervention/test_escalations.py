@@ -131,6 +131,7 @@ def test_publishing_a_report_escalates_its_serious_concern(finding_escalation, p
     assert escalation.council == powys
     assert escalation.requirement is None and escalation.case is None
     assert "No record of statutory visits" in escalation.reason
+    assert escalation.raised_on == escalation.finding.inspection.published_on  # when it became known
     # No case yet, so no lead: every active Welsh Government official.
     assert recipients_of(escalation) == {
         "powys-leader": RecipientKind.SENIOR_CONTACT,
@@ -907,7 +908,7 @@ def undelivered_escalation(inspector, powys, powys_contacts, wg_lead):
 def test_an_officer_who_moved_council_is_not_emailed_or_reminded(undelivered_escalation, leader, cardiff):
     move_to(leader, cardiff)
     escalation = undelivered_escalation
-    raised_on = escalation.raised_on  # the day it was raised: today
+    raised_on = escalation.raised_on  # the day it was raised: the day the report was published
 
     assert escalation_services.deliver_escalation(escalation_id=escalation.pk) == 4
     assert "powys-leader@example.gov.wales" not in [m.to[0] for m in mail.outbox]
@@ -1046,7 +1047,8 @@ def test_dry_run_lists_escalations_reminders_and_first_emails_and_changes_nothin
     mail.outbox.clear()
     out = StringIO()
     escalations = Escalation.objects.count()
-    later = undelivered_escalation.raised_on + datetime.timedelta(days=1)
+    # Well after both were raised: reminders of the older one, first emails of the newer one.
+    later = max(undelivered_escalation.raised_on, overdue_escalation.raised_on) + datetime.timedelta(days=30)
 
     call_command("send_reminders", "--today", later.isoformat(), "--dry-run", stdout=out)
 
