@@ -129,32 +129,6 @@ HISTORY_PER_PAGE = 50
 PREVIOUS = "history_previous_"  # prefix of the annotations holding each row's previous values
 
 
-def history_entries(obj: models.Model, *, limit: int = 200) -> list[HistoryEntry]:
-    """Return the newest `limit` history rows of `obj`, each with the fields it changed.
-
-    A fixed number of queries: one for the rows (with their users), one per related model named.
-    """
-    return entries_from_history(obj.history.all(), limit=limit)
-
-
-def entries_from_history(
-    records_queryset: models.QuerySet,
-    *,
-    limit: int = 200,
-    with_subject: bool = False,
-    hidden: Collection[str] = (),
-) -> list[HistoryEntry]:
-    """Return the newest `limit` rows of a history queryset, each with the fields it changed.
-
-    The rows may belong to several objects (every finding of an inspection): each row is compared
-    with the previous row of the same object. `with_subject` names the object on each entry;
-    `hidden` leaves out fields every row shares (the parent). A fixed number of queries.
-    """
-    fields = _fields_of(records_queryset.model, hidden)
-    records = list(_with_previous(records_queryset, fields)[:limit])
-    return _entries(records, fields, with_subject=with_subject)
-
-
 def history_page(
     request: HttpRequest,
     records_queryset: models.QuerySet,
