@@ -694,6 +694,33 @@ def requirement_record_breach(*, requirement: Requirement, by: User, reason: str
     return requirement
 
 
+def _submit_document(
+    obj: ImprovementPlan | BoardReport,
+    *,
+    by: User,
+    on: datetime.date,
+    summary: str,
+    document_reference: str,
+    missing_summary: str,
+    why: str,
+) -> None:
+    """The council submits a document (the plan, a Board report) on a date: it meets its deadline."""
+    if not summary.strip():
+        raise ValidationError({"summary": missing_summary})
+    _check_after_given(obj.notice, on)
+    apply_transition(
+        obj,
+        "submit",
+        by=by,
+        reason=summary,
+        occurred_on=on,
+        on=on,
+        summary=summary,
+        document_reference=document_reference,
+    )
+    _meet_deadline(obj.deadline, on, by=by, why=why)
+
+
 @transaction.atomic
 def plan_submit(
     *,
@@ -704,20 +731,15 @@ def plan_submit(
     document_reference: str = "",
 ) -> ImprovementPlan:
     """The council submits its improvement plan."""
-    if not summary.strip():
-        raise ValidationError({"summary": _("Enter a summary of the improvement plan.")})
-    _check_after_given(plan.notice, on)
-    apply_transition(
+    _submit_document(
         plan,
-        "submit",
         by=by,
-        reason=summary,
-        occurred_on=on,
         on=on,
         summary=summary,
         document_reference=document_reference,
+        missing_summary=_("Enter a summary of the improvement plan."),
+        why="improvement plan submitted",
     )
-    _meet_deadline(plan.deadline, on, by=by, why="improvement plan submitted")
     return plan
 
 
@@ -753,20 +775,15 @@ def board_report_submit(
     document_reference: str = "",
 ) -> BoardReport:
     """The council submits a month's Improvement Board report."""
-    if not summary.strip():
-        raise ValidationError({"summary": _("Enter a summary of the Board report.")})
-    _check_after_given(report.notice, on)
-    apply_transition(
+    _submit_document(
         report,
-        "submit",
         by=by,
-        reason=summary,
-        occurred_on=on,
         on=on,
         summary=summary,
         document_reference=document_reference,
+        missing_summary=_("Enter a summary of the Board report."),
+        why="Board report submitted",
     )
-    _meet_deadline(report.deadline, on, by=by, why="Board report submitted")
     return report
 
 
