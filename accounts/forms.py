@@ -97,7 +97,11 @@ class DatedReasonForm(ReasonForm):
     field_order = ["on", "reason"]
 
     def clean_on(self):
-        day = self.cleaned_data["on"]
-        if day and day > timezone.localdate():
-            raise ValidationError(_("The date must be today or in the past"))
-        return day
+        return not_future(self.cleaned_data["on"])
+
+
+def not_future(day: datetime.date | None) -> datetime.date | None:
+    """Refuse a date after today for something that has already happened."""
+    if day and day > timezone.localdate():
+        raise ValidationError(_("The date must be today or in the past"))
+    return day

@@ -9,7 +9,8 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.permissions import has_role, is_inspector, is_official
 from inspections.selectors import inspections_by_stage
-from intervention import escalation_selectors, selectors
+from intervention import selectors
+from intervention.escalations import selectors as escalation_selectors
 
 LIST_ROWS = 50
 DRAFT_ROWS = 20

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from inspections.signals import inspection_published
 
-from . import escalation_services
+from .escalations import services as escalation_services
 
 
 @receiver(inspection_published, dispatch_uid="intervention.escalate_serious_findings")

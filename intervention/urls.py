@@ -1,13 +1,19 @@
-"""URLs of the intervention pages, one module per area of work."""
+"""URLs of the intervention pages, one module per part of the work."""
 
-from . import urls_cases, urls_casework, urls_drafting, urls_escalations, urls_feeds
+from .cases import urls as cases
+from .casework import urls as casework
+from .drafting import urls as drafting
+from .escalations import urls as escalations
+from .feeds import urls as feeds
+from .notices import urls as notices
 
 app_name = "intervention"
 
 urlpatterns = [
-    *urls_drafting.urlpatterns,  # drafting and issuing a notice
-    *urls_casework.urlpatterns,  # working an issued notice
-    *urls_cases.urlpatterns,  # a case, as it stood on a date, and its chronology
-    *urls_escalations.urlpatterns,  # serious matters and their acknowledgement
-    *urls_feeds.urlpatterns,  # private calendar feeds
+    *drafting.urlpatterns,  # drafting and issuing a notice
+    *notices.urlpatterns,  # an issued notice and the Ministers' decisions on it
+    *casework.urlpatterns,  # the council's work on a notice and the decisions on it
+    *cases.urlpatterns,  # a case, as it stood on a date, and its chronology
+    *escalations.urlpatterns,  # serious matters and their acknowledgement
+    *feeds.urlpatterns,  # private calendar feeds
 ]

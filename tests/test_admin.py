@@ -25,9 +25,9 @@ from accounts.models import Organisation, TransitionLog, User
 from inspections import services as inspection_services
 from inspections.choices import FindingKind, FindingTheme
 from inspections.models import Finding, Inspection, StatutoryFunction
-from intervention import escalation_services
 from intervention import services as intervention_services
 from intervention.choices import ComplianceRule, InterventionPower, RequirementDue
+from intervention.escalations import services as escalation_services
 from intervention.models import (
     BoardReport,
     Deadline,

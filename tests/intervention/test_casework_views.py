@@ -238,7 +238,7 @@ def test_nobody_but_officials_sees_a_draft(client, draft_notice, people):
 
 
 def test_official_sees_a_draft_through_the_drafting_pages(client, official, draft_notice):
-    drafting = pytest.importorskip("intervention.views.drafting")
+    drafting = pytest.importorskip("intervention.drafting.views")
     if not hasattr(drafting, "draft_overview"):
         pytest.skip("the drafting pages do not provide draft_overview yet")
     client.force_login(official)

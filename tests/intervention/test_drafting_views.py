@@ -21,8 +21,8 @@ from intervention.choices import (
     RequirementKind,
 )
 from intervention.demo.powys_2017 import REQUIREMENTS as POWYS_REQUIREMENTS
+from intervention.drafting import views as drafting
 from intervention.models import InterventionCase, NoticeGround, Requirement, WarningNotice
-from intervention.views import drafting
 from tests.factories import GroundFactory, InspectionFactory, StatutoryFunctionFactory
 from tests.workflow import changed_tables, reread, snapshot
 

@@ -20,7 +20,7 @@ from accounts.models import TransitionLog
 from inspections import services as inspection_services
 from inspections.choices import FindingKind, FindingTheme
 from inspections.models import Finding
-from intervention import deadlines, escalation_selectors, escalation_services, services
+from intervention import deadlines, services
 from intervention.choices import (
     AcknowledgementState,
     EscalationSource,
@@ -28,6 +28,8 @@ from intervention.choices import (
     RequirementDue,
     SeniorPosition,
 )
+from intervention.escalations import selectors as escalation_selectors
+from intervention.escalations import services as escalation_services
 from intervention.models import Escalation, EscalationRecipient, InterventionCase, SeniorContact
 from tests.conftest import GIVEN_ON
 from tests.factories import InspectionFactory, OrganisationFactory, UserFactory

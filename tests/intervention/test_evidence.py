@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
 
 from intervention import services
+from intervention.casework import forms as casework_forms
 from intervention.choices import RequirementState
-from intervention.forms import casework as casework_forms
 from intervention.models import EvidenceFile, Submission, evidence_content_type
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"

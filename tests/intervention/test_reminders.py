@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
-from intervention import deadlines, reminders
+from intervention import deadlines
 from intervention import services as intervention_services
 from intervention.choices import DeadlineKind, ReminderKind, RequirementDue
 from intervention.deadlines import ReminderStage, reminder_stage
 from intervention.models import Deadline, NonWorkingDay, Reminder
+from intervention.reminders import services as reminders
 
 from ..factories import UserFactory
 

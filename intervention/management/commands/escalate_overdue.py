@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from intervention import escalation_selectors, escalation_services
+from intervention.escalations import selectors as escalation_selectors
+from intervention.escalations import services as escalation_services
 from intervention.management.cli import OneLineErrorCommand, parse_date
 from intervention.models import Escalation
 

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from intervention import escalation_selectors, escalation_services, reminders
+from intervention.escalations import selectors as escalation_selectors
+from intervention.escalations import services as escalation_services
 from intervention.management.cli import OneLineErrorCommand, first_line, parse_date
+from intervention.reminders import services as reminders
 
 
 class Command(OneLineErrorCommand):
@@ -176,7 +178,7 @@ class Command(OneLineErrorCommand):
         Reminders first: someone whose first email goes now is not reminded in the same run.
         Return how many emails failed.
         """
-        # Escalations still unacknowledged (intervention.escalation_services): 2 working days, then weekly.
+        # Escalations still unacknowledged (intervention.escalations.services): 2 working days, then weekly.
         reminded = escalation_services.send_escalation_reminders(today=today)
         delivered = escalation_services.deliver_undelivered_escalations(today=today)
         for recipient in reminded.sent:

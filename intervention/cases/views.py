@@ -1,0 +1,112 @@
+"""An intervention case: its page, the case as it stood on a chosen day, and its chronology as CSV.
+
+Every page looks the case up through selectors.cases_for_user (404 outside the person's scope) and
+shows only the notices selectors.notices_for_user lets the person see.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.web import paginate
+from intervention import asat, selectors
+from intervention.cases.forms import AsAtForm
+from intervention.models import InterventionCase
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _case_for(request: HttpRequest, pk: int) -> InterventionCase:
+    return get_object_or_404(selectors.cases_for_user(request.user), pk=pk)
+
+
+def _notices_for(request: HttpRequest, case: InterventionCase):
+    return selectors.notices_for_user(request.user).filter(case=case)
+
+
+@login_required
+@require_safe
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    notices = _notices_for(request, case).order_by("given_on", "created_at", "id")
+    return render(
+        request, "intervention/cases/case_detail.html", {"case": case, **paginate(request, notices)}
+    )
+
+
+@login_required
+@require_safe
+def case_as_at(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    asked = any(f"on_{index}" in request.GET for index in range(3))
+    form = AsAtForm(request.GET if asked else None, opened_on=case.opened_on, today=timezone.localdate())
+    as_at = None
+    if form.is_bound and form.is_valid():
+        as_at = asat.case_as_at(
+            case, form.cleaned_data["on"], user=request.user, notices=_notices_for(request, case)
+        )
+    return render(request, "intervention/cases/case_as_at.html", {"case": case, "form": form, "as_at": as_at})
+
+
+@login_required
+@require_safe
+def case_chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    events = asat.case_chronology(case, notices=_notices_for(request, case))
+    today = timezone.localdate()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"chronology-{slugify(case.title)[:60]}-case-{case.pk}-{today.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # a byte order mark, so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Date of event"),
+            _("Date of event is"),
+            _("Recorded at"),
+            _("Who"),
+            _("Organisation"),
+            _("Object"),
+            _("Kind of event"),
+            _("What"),
+            _("From"),
+            _("To"),
+            _("Why"),
+            _("Changes"),
+        ]
+    )
+    for event in events:
+        who = event.who
+        writer.writerow(
+            safe_cells(
+                [
+                    event.event_on.isoformat(),
+                    _("the date recorded") if event.dated_by_recording else _("the date it happened"),
+                    timezone.localtime(event.recorded_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    str(who) if who else _("System"),
+                    str(who.organisation) if who and who.organisation_id else "",
+                    event.subject,
+                    _("Transition") if event.kind == "transition" else _("Change"),
+                    event.what,
+                    event.source,
+                    event.target,
+                    event.why,
+                    event.changes,
+                ]
+            )
+        )
+    return response
+
+
+def safe_cells(cells: list[str]) -> list[str]:
+    """Return the cells with any that a spreadsheet would run as a formula made plain text."""
+    return [f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell for cell in cells]

@@ -1,0 +1,1 @@
+"""The council's work on a notice (evidence, the improvement plan, Board reports) and the decisions on it."""

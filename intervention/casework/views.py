@@ -1,0 +1,385 @@
+"""The council's work on an issued notice, and Welsh Government's decisions on it.
+
+Every page looks its object up through a selector (404 outside the person's scope), refuses a
+person whose role may not act (403), and on a valid POST makes exactly one service call.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.forms import DatedReasonForm, ReasonForm
+from accounts.history import history_page
+from intervention import permissions, selectors, services
+from intervention.casework.forms import DocumentSubmitForm, EvidenceForm
+from intervention.choices import RequirementState, SubmissionDecision
+from intervention.models import EvidenceFile, Intervention, Requirement, Submission
+from intervention.web import GET_OR_POST, act, available_actions, bound_form, notice_url
+
+REQUIREMENT_ACTIONS = {
+    "submit": "intervention:requirement_submit",
+    "accept": "intervention:requirement_accept",
+    "return_to_council": "intervention:requirement_return",
+    "withdraw": "intervention:requirement_withdraw",
+    "record_breach": "intervention:requirement_breach",
+}
+
+
+def _requirement_url(requirement: Requirement) -> str:
+    return reverse("intervention:requirement_detail", args=[requirement.pk])
+
+
+def _interventions_for(user) -> QuerySet[Intervention]:
+    return Intervention.objects.filter(
+        notice__in=selectors.notices_for_user(user).values("pk")
+    ).select_related("notice__case__council")
+
+
+def _evidence_for(user) -> QuerySet[EvidenceFile]:
+    return EvidenceFile.objects.filter(
+        submission__requirement__in=selectors.requirements_for_user(user).values("pk")
+    )
+
+
+def _submissions(requirement: Requirement) -> list[Submission]:
+    """Return the requirement's submissions, newest first, with their people and files."""
+    return list(
+        requirement.submissions.select_related("submitted_by", "decided_by")
+        .prefetch_related(Prefetch("files", queryset=EvidenceFile.objects.order_by("uploaded_at", "id")))
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def _latest_return(requirement: Requirement, submissions: list[Submission]) -> Submission | None:
+    """The decision a council must answer: the newest return, while the requirement stands returned."""
+    if requirement.state != RequirementState.RETURNED:
+        return None
+    return next((s for s in submissions if s.decision == SubmissionDecision.RETURNED), None)
+
+
+# Requirements ------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = _requirement(request, pk)
+    submissions = _submissions(requirement)
+    return render(
+        request,
+        "intervention/requirement_detail.html",
+        {
+            "requirement": requirement,
+            "notice": requirement.notice,
+            "submissions": submissions,
+            "latest_return": _latest_return(requirement, submissions),
+            "actions": available_actions(requirement, request.user, REQUIREMENT_ACTIONS),
+        },
+    )
+
+
+@login_required
+@require_safe
+def requirement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = _requirement(request, pk)
+    return render(
+        request,
+        "intervention/requirement_history.html",
+        {
+            "requirement": requirement,
+            "notice": requirement.notice,
+            "submissions": _submissions(requirement),
+            **history_page(request, requirement.history.all()),
+        },
+    )
+
+
+def _requirement(request: HttpRequest, pk: int) -> Requirement:
+    return get_object_or_404(selectors.requirements_for_user(request.user), pk=pk)
+
+
+def _requirement_action(
+    request, requirement, *, transition, allowed, form, service, message, template, context=None
+):
+    return act(
+        request,
+        obj=requirement,
+        allowed=allowed(requirement, request.user),
+        transition=transition,
+        form=form,
+        service=partial(service, requirement=requirement),
+        success_message=message % {"letter": requirement.letter},
+        back_url=_requirement_url(requirement),
+        template=template,
+        context={"requirement": requirement, "notice": requirement.notice, **(context or {})},
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def requirement_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = _requirement(request, pk)
+    submissions = _submissions(requirement) if requirement.state == RequirementState.RETURNED else []
+    return _requirement_action(
+        request,
+        requirement,
+        transition="submit",
+        allowed=permissions.can_submit_requirement,
+        form=bound_form(request, EvidenceForm),
+        service=services.requirement_submit,
+        message=_("Your evidence for requirement (%(letter)s) has been sent to Welsh Government."),
+        template="intervention/requirement_submit.html",
+        context={"latest_return": _latest_return(requirement, submissions)},
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def requirement_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = _requirement(request, pk)
+    form = bound_form(
+        request,
+        ReasonForm,
+        reason_label=_("Note (optional)"),
+        reason_hint=_("The council will see this note"),
+    )
+    return _requirement_action(
+        request,
+        requirement,
+        transition="accept",
+        allowed=permissions.can_decide_requirement,
+        form=form,
+        service=services.requirement_accept,
+        message=_("Requirement (%(letter)s) has been accepted."),
+        template="intervention/requirement_accept.html",
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def requirement_return(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = _requirement(request, pk)
+    form = bound_form(
+        request,
+        ReasonForm,
+        reason_required=True,
+        reason_label=_("Why the submission is being returned"),
+        reason_hint=_("The council will see this, so say what it needs to do or send"),
+    )
+    return _requirement_action(
+        request,
+        requirement,
+        transition="return_to_council",
+        allowed=permissions.can_decide_requirement,
+        form=form,
+        service=services.requirement_return,
+        message=_("Requirement (%(letter)s) has been returned to the council."),
+        template="intervention/requirement_return.html",
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def requirement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = _requirement(request, pk)
+    form = bound_form(
+        request, ReasonForm, reason_required=True, reason_label=_("Why the requirement is being withdrawn")
+    )
+    return _requirement_action(
+        request,
+        requirement,
+        transition="withdraw",
+        allowed=permissions.can_decide_requirement,
+        form=form,
+        service=services.requirement_withdraw,
+        message=_("Requirement (%(letter)s) has been withdrawn."),
+        template="intervention/requirement_withdraw.html",
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def requirement_breach(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = _requirement(request, pk)
+    form = bound_form(request, ReasonForm, reason_required=True, reason_label=_("Describe the breach"))
+    return _requirement_action(
+        request,
+        requirement,
+        transition="record_breach",
+        allowed=permissions.can_decide_requirement,
+        form=form,
+        service=services.requirement_record_breach,
+        message=_("A breach of requirement (%(letter)s) has been recorded."),
+        template="intervention/requirement_breach.html",
+    )
+
+
+# The improvement plan and Board reports ----------------------------------------------------
+
+
+def _plan_action(request, pk, *, transition, allowed, form, service, message, template):
+    plan = get_object_or_404(selectors.plans_for_user(request.user), pk=pk)
+    return act(
+        request,
+        obj=plan,
+        allowed=allowed(plan, request.user),
+        transition=transition,
+        form=form,
+        service=partial(service, plan=plan),
+        success_message=message,
+        back_url=notice_url(plan.notice_id, "improvement-plan"),
+        template=template,
+        context={"plan": plan, "notice": plan.notice},
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_action(
+        request,
+        pk,
+        transition="submit",
+        allowed=permissions.can_submit_plan,
+        form=bound_form(request, DocumentSubmitForm),
+        service=services.plan_submit,
+        message=_("Your improvement plan has been sent to Welsh Government."),
+        template="intervention/plan_submit.html",
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    form = bound_form(
+        request,
+        ReasonForm,
+        reason_required=True,
+        reason_label=_("Why the plan is being returned"),
+        reason_hint=_("The council will see this"),
+    )
+    return _plan_action(
+        request,
+        pk,
+        transition="return_to_council",
+        allowed=permissions.can_decide_plan,
+        form=form,
+        service=services.plan_return,
+        message=_("The improvement plan has been returned to the council."),
+        template="intervention/plan_return.html",
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    form = bound_form(request, DatedReasonForm, reason_label=_("Note (optional)"))
+    form.fields["on"].label = _("Date the plan was agreed with the Improvement Board")
+    return _plan_action(
+        request,
+        pk,
+        transition="agree",
+        allowed=permissions.can_decide_plan,
+        form=form,
+        service=services.plan_agree,
+        message=_("The improvement plan has been recorded as agreed."),
+        template="intervention/plan_agree.html",
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def board_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.board_reports_for_user(request.user), pk=pk)
+    return act(
+        request,
+        obj=report,
+        allowed=permissions.can_submit_board_report(report, request.user),
+        transition="submit",
+        form=bound_form(request, DocumentSubmitForm),
+        service=partial(services.board_report_submit, report=report),
+        success_message=_("Your Board report has been sent to Welsh Government."),
+        back_url=notice_url(report.notice_id, "board-reports"),
+        template="intervention/board_report_submit.html",
+        context={"report": report, "notice": report.notice},
+    )
+
+
+# Interventions -----------------------------------------------------------------------------
+
+
+def _intervention_action(request, pk, *, transition, form, service, message, template):
+    intervention = get_object_or_404(_interventions_for(request.user), pk=pk)
+    return act(
+        request,
+        obj=intervention,
+        allowed=permissions.can_manage_intervention(intervention, request.user),
+        transition=transition,
+        form=form,
+        service=partial(service, intervention=intervention),
+        success_message=message,
+        back_url=notice_url(intervention.notice_id, "interventions"),
+        template=template,
+        context={"intervention": intervention, "notice": intervention.notice},
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def intervention_in_force(request: HttpRequest, pk: int) -> HttpResponse:
+    form = bound_form(request, DatedReasonForm, reason_label=_("Note (optional)"))
+    form.fields["on"].label = _("Date the direction took effect")
+    return _intervention_action(
+        request,
+        pk,
+        transition="bring_into_force",
+        form=form,
+        service=services.intervention_bring_into_force,
+        message=_("The intervention has been recorded as in force."),
+        template="intervention/intervention_in_force.html",
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def intervention_end(request: HttpRequest, pk: int) -> HttpResponse:
+    form = bound_form(
+        request, DatedReasonForm, reason_required=True, reason_label=_("Why the intervention is ending")
+    )
+    form.fields["on"].label = _("Date the intervention ended")
+    return _intervention_action(
+        request,
+        pk,
+        transition="end",
+        form=form,
+        service=services.intervention_end,
+        message=_("The intervention has been recorded as ended."),
+        template="intervention/intervention_end.html",
+    )
+
+
+# Evidence files ----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an evidence file to a person who may see its requirement, always as a download."""
+    evidence = get_object_or_404(_evidence_for(request.user), pk=pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

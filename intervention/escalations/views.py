@@ -1,0 +1,136 @@
+"""Escalation pages: the list a person may see, one escalation with who was told and when, and
+acknowledging it.
+
+Escalations are looked up through escalation_selectors.escalations_for_user (404 outside the
+person's scope); a role that may see none gets 403 on the list; only a person an escalation is
+addressed to may acknowledge it (403 for anyone else who can see it).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import partial
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.web import paginate, run_service
+from intervention import permissions
+from intervention.choices import AcknowledgementState
+from intervention.escalations import selectors as escalation_selectors
+from intervention.escalations import services as escalation_services
+from intervention.escalations.forms import AcknowledgeForm
+from intervention.models import Escalation
+
+HISTORY_ROWS = 100
+
+
+@login_required
+@require_safe
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_escalations(request.user):
+        raise PermissionDenied
+    escalations = escalation_selectors.escalations_for_user(request.user)
+    awaiting_only = request.GET.get("show") == "awaiting"
+    if awaiting_only:
+        escalations = escalation_selectors.unacknowledged(escalations)
+    escalations = escalation_selectors.with_acknowledgement_counts(escalations).order_by("-raised_on", "-id")
+    return render(
+        request,
+        "intervention/escalations/escalation_list.html",
+        {"awaiting_only": awaiting_only, **paginate(request, escalations)},
+    )
+
+
+@login_required
+@require_safe
+def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _escalation(request, pk)
+    return render(
+        request,
+        "intervention/escalations/escalation_detail.html",
+        escalation_page(escalation, user=request.user, form=AcknowledgeForm()),
+    )
+
+
+@login_required
+@require_POST
+def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _escalation(request, pk)
+    if not escalation.recipients.filter(user_id=request.user.pk).exists():
+        raise PermissionDenied
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        action = partial(
+            escalation_services.escalation_acknowledge,
+            escalation=escalation,
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+        response = run_service(
+            request,
+            form,
+            action,
+            success_message=_("You have acknowledged this escalation."),
+            success_url=escalation.get_absolute_url(),
+        )
+        if response is not None:
+            return response
+    context = escalation_page(escalation, user=request.user, form=form)
+    return render(request, "intervention/escalations/escalation_detail.html", context)
+
+
+def _escalation(request: HttpRequest, pk: int) -> Escalation:
+    return get_object_or_404(escalation_selectors.escalations_for_user(request.user), pk=pk)
+
+
+def escalation_page(escalation: Escalation, *, user, form: AcknowledgeForm) -> dict:
+    """Gather what the escalation page shows, in a fixed number of queries."""
+    recipients = list(escalation.recipients.select_related("user").order_by("-kind", "id"))
+    for recipient in recipients:
+        recipient.escalation = escalation
+    mine = next((r for r in recipients if r.user_id == user.pk), None)
+    return {
+        "escalation": escalation,
+        "recipients": recipients,
+        "my_recipient": mine,
+        "can_acknowledge": mine is not None
+        and mine.state == AcknowledgementState.AWAITING
+        and permissions.can_acknowledge(mine, user),
+        "form": form,
+        "entries": [
+            _history_entry(row)
+            for row in escalation_selectors.recipient_history(escalation, limit=HISTORY_ROWS)
+        ],
+    }
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: object  # the person who acted, or None for the tracker itself
+    about: object  # the person the escalation is addressed to
+    action: str
+    note: str
+
+
+def _history_entry(row) -> HistoryEntry:
+    action, _sep, note = (row.history_change_reason or "").partition(": ")
+    labels = {
+        "addressed": _("Addressed to them"),
+        "emailed": _("Emailed"),
+        "reminded": _("Reminded by email"),
+        "acknowledge": _("Acknowledged"),
+    }
+    return HistoryEntry(
+        when=row.history_date,
+        who=row.history_user,
+        about=row.user,
+        action=str(labels.get(action, action or row.get_history_type_display())),
+        note=note,
+    )

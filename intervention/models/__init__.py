@@ -1,0 +1,45 @@
+"""The intervention app's models, one module per part of the work; imported from here everywhere."""
+
+from .calendar import NonWorkingDay
+from .cases import InterventionCase
+from .common import SENEDD_RENAMED_ON, condition, legislature_name
+from .documents import (
+    EVIDENCE_HEADER_BYTES,
+    EVIDENCE_TYPES,
+    BoardReport,
+    EvidenceFile,
+    ImprovementPlan,
+    Submission,
+    evidence_content_type,
+    evidence_upload_to,
+)
+from .escalations import Escalation, EscalationRecipient, SeniorContact
+from .interventions import Intervention
+from .notices import Deadline, Ground, NoticeGround, Requirement, WarningNotice
+from .reminders import Reminder
+
+__all__ = [
+    "EVIDENCE_HEADER_BYTES",
+    "EVIDENCE_TYPES",
+    "SENEDD_RENAMED_ON",
+    "BoardReport",
+    "Deadline",
+    "Escalation",
+    "EscalationRecipient",
+    "EvidenceFile",
+    "Ground",
+    "ImprovementPlan",
+    "Intervention",
+    "InterventionCase",
+    "NonWorkingDay",
+    "NoticeGround",
+    "Reminder",
+    "Requirement",
+    "SeniorContact",
+    "Submission",
+    "WarningNotice",
+    "condition",
+    "evidence_content_type",
+    "evidence_upload_to",
+    "legislature_name",
+]

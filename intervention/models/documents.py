@@ -1,0 +1,251 @@
+"""What the council sends: evidence (submissions and files), the improvement plan, Board reports."""
+
+import datetime
+import uuid
+from pathlib import PurePath
+
+import django_fsm as fsm
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .. import permissions
+from ..choices import (
+    BoardReportState,
+    NoticeState,
+    PlanState,
+    SubmissionDecision,
+)
+from .common import condition
+from .notices import Deadline, Requirement, WarningNotice
+
+
+class Submission(models.Model):
+    """The council's evidence that a requirement is met, and Welsh Government's decision on it."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="submissions")
+    statement = models.TextField(_("statement"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="submissions_made",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    decision = models.CharField(
+        _("decision"),
+        max_length=20,
+        choices=SubmissionDecision.choices,
+        default=SubmissionDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions_decided",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requirement", "submitted_at", "id"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+
+    def __str__(self) -> str:
+        return _("Submission for %(requirement)s") % {"requirement": self.requirement}
+
+
+# The evidence files accepted: extension -> (content type stored and served, the first bytes the
+# file must start with). The extension alone proves nothing: a renamed program fails the check.
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 and Excel 97-2003
+_OOXML = b"PK\x03\x04"  # .docx and .xlsx are ZIP archives
+EVIDENCE_TYPES = {
+    ".pdf": ("application/pdf", b"%PDF"),
+    ".doc": ("application/msword", _OLE2),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _OOXML),
+    ".xls": ("application/vnd.ms-excel", _OLE2),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _OOXML),
+    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+}
+EVIDENCE_HEADER_BYTES = 8
+
+
+def evidence_content_type(name: str, head: bytes) -> str | None:
+    """Return the content type of a file whose extension and first bytes agree, or None."""
+    kind = EVIDENCE_TYPES.get(PurePath(name).suffix.lower())
+    if kind is None:
+        return None
+    content_type, signature = kind
+    return content_type if head.startswith(signature) else None
+
+
+def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
+    """Store evidence under a random name; the person's own file name is kept only as data."""
+    suffix = PurePath(filename).suffix.lower()
+    suffix = suffix if suffix in EVIDENCE_TYPES else ""
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class EvidenceFile(models.Model):
+    """A file the council attached to a submission; served only through the scoped download view."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="evidence_uploaded",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["submission", "uploaded_at", "id"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ImprovementPlan(fsm.ConcurrentTransitionMixin, models.Model):
+    """The council's improvement plan, due by the end of the compliance period."""
+
+    notice = models.OneToOneField(WarningNotice, on_delete=models.CASCADE, related_name="improvement_plan")
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    document_reference = models.CharField(_("document reference"), max_length=500, blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
+    state = fsm.FSMField(
+        _("state"),
+        max_length=20,
+        choices=PlanState.choices,
+        default=PlanState.DRAFTING,
+        protected=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("improvement plan")
+        verbose_name_plural = _("improvement plans")
+
+    def __str__(self) -> str:
+        return _("Improvement plan for %(notice)s") % {"notice": self.notice}
+
+    @condition(_("The notice is not in force, so this cannot be done."))
+    def notice_in_force(self) -> bool:
+        return self.notice.state == NoticeState.ISSUED
+
+    @fsm.transition(
+        field=state,
+        source=PlanState.DRAFTING,
+        target=PlanState.SUBMITTED,
+        conditions=[notice_in_force],
+        permission=permissions.can_submit_plan,
+        custom={"label": _("Submit improvement plan")},
+    )
+    def submit(self, *, on: datetime.date, summary: str, document_reference: str) -> None:
+        """The council sends its improvement plan to Welsh Government."""
+        self.submitted_on = on
+        self.summary = summary
+        self.document_reference = document_reference
+
+    @fsm.transition(
+        field=state,
+        source=PlanState.SUBMITTED,
+        target=PlanState.DRAFTING,
+        conditions=[notice_in_force],
+        permission=permissions.can_decide_plan,
+        custom={"label": _("Return plan to the council")},
+    )
+    def return_to_council(self) -> None:
+        """Welsh Government asks for a revised plan."""
+
+    @fsm.transition(
+        field=state,
+        source=PlanState.SUBMITTED,
+        target=PlanState.AGREED,
+        conditions=[notice_in_force],
+        permission=permissions.can_decide_plan,
+        custom={"label": _("Record agreement with the Board")},
+    )
+    def agree(self, *, on: datetime.date) -> None:
+        """The plan and its timescales are agreed with the Improvement Board."""
+        self.agreed_on = on
+
+
+class BoardReport(fsm.ConcurrentTransitionMixin, models.Model):
+    """One month's Improvement Board report, due by a computed date; created when a notice is issued."""
+
+    notice = models.ForeignKey(WarningNotice, on_delete=models.CASCADE, related_name="board_reports")
+    requirement = models.ForeignKey(
+        Requirement,
+        verbose_name=_("requirement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_reports",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    deadline = models.OneToOneField(
+        Deadline, verbose_name=_("deadline"), on_delete=models.PROTECT, related_name="board_report"
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    document_reference = models.CharField(_("document reference"), max_length=500, blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    state = fsm.FSMField(
+        _("state"),
+        max_length=20,
+        choices=BoardReportState.choices,
+        default=BoardReportState.DUE,
+        protected=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["notice", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "month"], name="board_report_month_once"),
+            models.CheckConstraint(condition=Q(month__day=1), name="board_report_month_first_day"),
+        ]
+        verbose_name = _("Board report")
+        verbose_name_plural = _("Board reports")
+
+    def __str__(self) -> str:
+        return _("Board report for %(month)s") % {"month": f"{self.month:%Y-%m}"}
+
+    @condition(_("The notice is not in force, so this cannot be done."))
+    def notice_in_force(self) -> bool:
+        return self.notice.state == NoticeState.ISSUED
+
+    @fsm.transition(
+        field=state,
+        source=BoardReportState.DUE,
+        target=BoardReportState.SUBMITTED,
+        conditions=[notice_in_force],
+        permission=permissions.can_submit_board_report,
+        custom={"label": _("Submit Board report")},
+    )
+    def submit(self, *, on: datetime.date, summary: str, document_reference: str) -> None:
+        """The council sends this month's Board report."""
+        self.submitted_on = on
+        self.summary = summary
+        self.document_reference = document_reference

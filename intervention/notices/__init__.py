@@ -1,0 +1,1 @@
+"""An issued notice: its pages, the Ministers' own duties under s151(3), closing, withdrawing, escalating."""

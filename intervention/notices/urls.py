@@ -1,0 +1,16 @@
+"""An issued notice: the list, its page and history, and the Ministers' decisions on it."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/history/", views.notice_history, name="notice_history"),
+    path("notices/<int:pk>/record-laying/", views.notice_record_laying, name="notice_record_laying"),
+    path("notices/<int:pk>/record-report/", views.notice_record_report, name="notice_record_report"),
+    path("notices/<int:pk>/close/", views.notice_close, name="notice_close"),
+    path("notices/<int:pk>/withdraw/", views.notice_withdraw, name="notice_withdraw"),
+    path("notices/<int:pk>/escalate/", views.notice_escalate, name="notice_escalate"),
+]
