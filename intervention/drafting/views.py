@@ -38,6 +38,7 @@ from inspections.models import Finding
 from .. import calendars, permissions, selectors, services
 from ..choices import CaseState, ComplianceRule, NoticeState, RequirementDue
 from ..demo.powys_2017 import REQUIREMENTS as POWYS_REQUIREMENTS
+from ..models import Ground, NoticeGround, Requirement, WarningNotice, legislature_name
 from .forms import (
     ComplianceForm,
     FailedFunctionsForm,
@@ -49,7 +50,6 @@ from .forms import (
     PreviewDateForm,
     RequirementForm,
 )
-from ..models import Ground, NoticeGround, Requirement, WarningNotice, legislature_name
 
 ISSUED_MESSAGE = gettext_lazy("This notice has been issued, so its text cannot change.")
 WITHDRAWN_MESSAGE = gettext_lazy("This notice was withdrawn, so its text cannot change.")
