@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -136,18 +136,21 @@ def history_page(
     per_page: int = HISTORY_PER_PAGE,
     param: str = "page",
     with_subject: bool = False,
+    subject: Callable[[Any], str] | None = None,
     hidden: Collection[str] = (),
 ) -> dict[str, Any]:
     """Return one page of a history, newest first, for templates/includes/history.html.
 
     `param` names the page in the query string, so one page can show several histories. A fixed
     number of queries whatever the page: the count, the rows, one per related model named.
+    `subject(record)`, if given, names the object each row describes (else, with `with_subject`,
+    the object as it was then).
     """
     fields = _fields_of(records_queryset.model, hidden)
     context = paginate(request, _with_previous(records_queryset, fields), per_page=per_page, param=param)
     page_obj = context["page_obj"]
     page_obj.object_list = list(page_obj.object_list)
-    context["entries"] = _entries(page_obj.object_list, fields, with_subject=with_subject)
+    context["entries"] = _entries(page_obj.object_list, fields, with_subject=with_subject, subject=subject)
     return context
 
 
@@ -175,7 +178,13 @@ def _with_previous(records_queryset: models.QuerySet, fields: list[models.Field]
     )
 
 
-def _entries(records: list, fields: list[models.Field], *, with_subject: bool) -> list[HistoryEntry]:
+def _entries(
+    records: list,
+    fields: list[models.Field],
+    *,
+    with_subject: bool,
+    subject: Callable[[Any], str] | None = None,
+) -> list[HistoryEntry]:
     """Describe each row (newest first) with the fields it changed since its object's previous row."""
     if not records:
         return []
@@ -222,7 +231,7 @@ def _entries(records: list, fields: list[models.Field], *, with_subject: bool) -
                 action=action_label(code, model) if code else record.get_history_type_display(),
                 reason=why,
                 changes=changes if record.history_type != "-" else [],
-                subject=_subject(record) if with_subject else "",
+                subject=subject(record) if subject else (_subject(record) if with_subject else ""),
             )
         )
     return entries

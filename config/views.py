@@ -5,15 +5,39 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.permissions import has_role, is_inspector, is_official
 from inspections.selectors import inspections_by_stage
 from intervention import selectors
+from intervention.calendars import WorkingCalendar
+from intervention.choices import Owner
 from intervention.escalations import selectors as escalation_selectors
+from intervention.obligations import selectors as obligation_selectors
+from intervention.obligations import status as rules
 
 LIST_ROWS = 50
 DRAFT_ROWS = 20
+
+
+def ministers_groups() -> list[tuple[str, str]]:
+    """The groups of the Welsh Ministers' own duties on an official's home page."""
+    return [
+        (rules.OVERDUE, _("Overdue")),
+        (rules.DUE_TODAY, _("Due today")),
+        (rules.DUE_SOON, _("Due in the next 5 working days")),
+        (rules.NOT_DUE, _("Later")),
+    ]
+
+
+def councils_groups() -> list[tuple[str, str]]:
+    """The groups of what councils owe on an official's home page: only what needs attention now."""
+    return [
+        (rules.OVERDUE, _("Overdue")),
+        (rules.DUE_TODAY, _("Due today")),
+        (rules.DUE_SOON, _("Due in the next 5 working days")),
+    ]
 
 
 def first_rows(queryset: QuerySet, limit: int) -> tuple[list, int]:
@@ -26,16 +50,23 @@ def first_rows(queryset: QuerySet, limit: int) -> tuple[list, int]:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    context = {"today": today, "due_soon_until": selectors.due_soon_until(today)}
+    calendar = WorkingCalendar()
+    context = {"today": today, "due_soon_until": rules.due_soon_until(today, non_working=calendar)}
     if is_official(user) or has_role(user, Role.COUNCIL_OFFICER):
         context.update(escalation_dashboard(user))
     if is_official(user):
         awaiting_review, awaiting_review_total = first_rows(selectors.awaiting_review(user), LIST_ROWS)
         plans, plans_total = first_rows(selectors.plans_awaiting_agreement(user), LIST_ROWS)
         drafts, drafts_total = first_rows(selectors.draft_notices(user), DRAFT_ROWS)
+        owed = obligation_selectors.owed_to_user(user)
         context.update(
             role="official",
-            groups=selectors.deadline_groups(user, today=today),
+            duty_groups=obligation_selectors.dashboard_groups(
+                owed.filter(owner=Owner.MINISTERS), today=today, codes=ministers_groups(), calendar=calendar
+            ),
+            groups=obligation_selectors.dashboard_groups(
+                owed.filter(owner=Owner.COUNCIL), today=today, codes=councils_groups(), calendar=calendar
+            ),
             awaiting_review=awaiting_review,
             awaiting_review_total=awaiting_review_total,
             plans_awaiting_agreement=plans,
@@ -48,7 +79,9 @@ def home(request: HttpRequest) -> HttpResponse:
         awaiting_review, awaiting_review_total = first_rows(selectors.awaiting_review(user), LIST_ROWS)
         context.update(
             role="council_officer",
-            groups=selectors.deadline_groups(user, today=today),
+            groups=obligation_selectors.dashboard_groups(
+                obligation_selectors.owed_to_user(user), today=today, calendar=calendar
+            ),
             returned=returned,
             returned_total=returned_total,
             awaiting_review=awaiting_review,

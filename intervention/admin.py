@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -9,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AuditedAdmin, ReadOnlyInline, ReadOnlyRecordAdmin
 
+from .calendars import WorkingCalendar
 from .models import (
     BoardReport,
-    Deadline,
+    CarryOverDecision,
+    ConfirmedCalendarYear,
     Escalation,
     EscalationRecipient,
     EvidenceFile,
@@ -21,12 +25,17 @@ from .models import (
     InterventionCase,
     NonWorkingDay,
     NoticeGround,
+    Obligation,
     Reminder,
     Requirement,
+    RequirementVariation,
     SeniorContact,
     Submission,
     WarningNotice,
 )
+from .obligations import display
+from .obligations import services as obligation_services
+from .obligations.status import derive
 
 COUNCIL_FILTER = ("notice__case__council", admin.RelatedFieldListFilter)
 
@@ -55,10 +64,38 @@ class GroundAdmin(AuditedAdmin):
 
 @admin.register(NonWorkingDay)
 class NonWorkingDayAdmin(AuditedAdmin):
+    """Extra non-working days: adding, changing or removing one moves every date still owed it touches.
+
+    Saving goes through obligations.services, which works those dates out again in the same
+    transaction, records why in each one's history, and tells the people affected.
+    """
+
     list_display = ("day", "description", "source")
     list_filter = (("day", admin.DateFieldListFilter),)
     search_fields = ("description", "source")
     date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change) -> None:
+        previous = form.initial.get("day") if change else None
+        moved = obligation_services.non_working_day_save(day=obj, by=request.user, previous=previous)
+        self._say_moved(request, moved)
+
+    def delete_model(self, request, obj) -> None:
+        moved = obligation_services.non_working_day_delete(day=obj, by=request.user)
+        self._say_moved(request, moved)
+
+    def _say_moved(self, request, moved) -> None:
+        if moved:
+            lines = obligation_services.describe_moves(moved)
+            self.message_user(request, " ".join(lines))
+
+
+@admin.register(ConfirmedCalendarYear)
+class ConfirmedCalendarYearAdmin(AuditedAdmin):
+    """Years beyond the bank holiday data whose non-working days an administrator has checked."""
+
+    list_display = ("year", "source")
+    search_fields = ("source", "note")
 
 
 # Read-only records ------------------------------------------------------------------------
@@ -107,22 +144,26 @@ class NoticeGroundInline(ReadOnlyInline):
 
 class RequirementInline(ReadOnlyInline):
     model = Requirement
-    fields = ("letter", "text", "kind", "due", "state")
+    fields = ("letter", "text", "kind", "answered_by", "due")
 
 
-class DeadlineInline(ReadOnlyInline):
-    model = Deadline
-    fields = ("kind", "label", "basis", "due_on", "met_on")
+class ObligationInline(ReadOnlyInline):
+    model = Obligation
+    fk_name = "notice"
+    fields = ("kind", "owner", "requirement", "board_report", "due_on", "basis", "state", "met_on")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requirement", "board_report", "notice")
 
 
 class BoardReportInline(ReadOnlyInline):
     model = BoardReport
-    fields = ("month", "state", "submitted_on", "document_reference")
+    fields = ("month", "summary", "document_reference")
 
 
 @admin.register(WarningNotice)
 class WarningNoticeAdmin(ReadOnlyRecordAdmin):
-    list_display = ("title", "case", "council", "kind", "state", "given_on", "laid_on", "reported_on")
+    list_display = ("title", "case", "council", "kind", "state", "given_on", "compliance_ends_on", "ended_on")
     list_filter = (
         "state",
         "kind",
@@ -137,11 +178,11 @@ class WarningNoticeAdmin(ReadOnlyRecordAdmin):
         "state",
         "given_on",
         "issued_text",
-        "laid_on",
-        "laying_reference",
-        "reported_on",
-        "report_reference",
+        "compliance_ends_on",
+        "compliance_basis",
+        "compliance_extended",
         "closed_reason",
+        "ended_on",
         "created_at",
         "updated_at",
     )
@@ -174,9 +215,13 @@ class WarningNoticeAdmin(ReadOnlyRecordAdmin):
                     "compliance_fixed_on",
                     "compliance_excludes_christmas_eve",
                     "compliance_description",
+                    "compliance_ends_on",
+                    "compliance_basis",
+                    "compliance_extended",
                     "requires_improvement_plan",
                     "board_reports_from",
                     "board_reports_count",
+                    "board_reports_until_end",
                 )
             },
         ),
@@ -189,18 +234,16 @@ class WarningNoticeAdmin(ReadOnlyRecordAdmin):
                     "transition_log_link",
                     "given_on",
                     "announced_on",
-                    "laid_on",
-                    "laying_reference",
-                    "reported_on",
-                    "report_reference",
+                    "ministers_duties_apply",
                     "closed_reason",
+                    "ended_on",
                 )
             },
         ),
         (_("Text as issued"), {"classes": ("collapse",), "fields": ("issued_text",)}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
-    inlines = (NoticeGroundInline, RequirementInline, DeadlineInline, BoardReportInline)
+    inlines = (NoticeGroundInline, RequirementInline, ObligationInline, BoardReportInline)
 
     @admin.display(description=_("council"), ordering="case__council__name")
     def council(self, obj: WarningNotice):
@@ -220,38 +263,63 @@ class NoticeGroundAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
         return short_text(obj.reasons)
 
 
-@admin.register(Deadline)
-class DeadlineAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
-    list_display = ("label", "notice", "council", "kind", "basis", "due_on", "met_on", "overdue")
+@admin.register(Obligation)
+class ObligationAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
+    """What is owed under each notice; it changes only through the services, with its history."""
+
+    list_display = ("what", "notice", "council", "owner", "kind", "due_on", "state", "status_today")
     list_filter = (
+        "state",
         "kind",
-        "unit",
+        "owner",
         COUNCIL_FILTER,
         ("due_on", admin.DateFieldListFilter),
-        ("met_on", admin.EmptyFieldListFilter),
     )
-    list_select_related = ("notice__case__council",)
-    search_fields = ("label", "basis", "notice__title", "notice__case__council__name")
+    list_select_related = ("notice__case__council", "requirement", "board_report")
+    search_fields = ("basis", "source", "settled_reason", "notice__title", "notice__case__council__name")
     date_hierarchy = "due_on"
-    # Computed and stored when the notice is issued; met_on follows the services.
+    raw_id_fields = ("notice", "requirement", "board_report", "carried_to")
     readonly_fields = (
-        "notice",
+        "state",
         "kind",
-        "label",
+        "owner",
+        "carried_to",
+        "unit",
         "start_on",
         "count",
-        "unit",
         "due_on",
         "basis",
         "skipped",
+        "previous_due_on",
+        "due_change_reason",
+        "submitted_on",
         "met_on",
-        "created_at",
+        "done_by",
+        "not_required_on",
+        "breached_on",
+        "source",
+        "settled_reason",
+        "changed_on",
     )
-    raw_id_fields = ("notice",)
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, obj: Deadline) -> bool:
-        return obj.is_overdue(today=timezone.localdate())
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._request_calendar = threading.local()
+
+    def get_changelist_instance(self, request):
+        # One reading of the calendar for the whole list, as it is on this request (the admin
+        # object lives as long as the process, so nothing read here may outlast the request).
+        self._request_calendar.value = WorkingCalendar()
+        return super().get_changelist_instance(request)
+
+    @admin.display(description=_("what is owed"))
+    def what(self, obj: Obligation) -> str:
+        return obj.label
+
+    @admin.display(description=_("status today"))
+    def status_today(self, obj: Obligation) -> str:
+        calendar = getattr(self._request_calendar, "value", None) or WorkingCalendar()
+        return display.sentence(derive(obj.facts(), today=timezone.localdate(), non_working=calendar))
 
 
 class SubmissionInline(ReadOnlyInline):
@@ -265,21 +333,40 @@ class SubmissionInline(ReadOnlyInline):
 
 @admin.register(Requirement)
 class RequirementAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
-    list_display = ("letter", "summary", "notice", "council", "kind", "due", "due_date", "state")
-    list_filter = ("state", "kind", "due", COUNCIL_FILTER)
-    list_select_related = ("notice__case__council", "deadline")
+    list_display = ("letter", "summary", "notice", "council", "kind", "answered_by", "due", "due_on_fixed")
+    list_filter = ("kind", "answered_by", "due", COUNCIL_FILTER)
+    list_select_related = ("notice__case__council",)
     search_fields = ("text", "letter", "notice__title", "notice__case__council__name")
-    readonly_fields = ("state", "deadline")
-    raw_id_fields = ("notice", "deadline")
+    raw_id_fields = ("notice",)
     inlines = (SubmissionInline,)
 
     @admin.display(description=_("requirement"))
     def summary(self, obj: Requirement) -> str:
         return short_text(obj.text)
 
-    @admin.display(description=_("due on"), ordering="deadline__due_on")
-    def due_date(self, obj: Requirement):
-        return obj.deadline.due_on if obj.deadline else obj.due_on_fixed
+
+@admin.register(RequirementVariation)
+class RequirementVariationAdmin(ReadOnlyRecordAdmin):
+    list_display = ("requirement", "action", "addendum", "applied_on")
+    list_filter = ("action", ("applied_on", admin.DateFieldListFilter))
+    list_select_related = ("requirement", "addendum")
+    search_fields = ("new_text", "previous_text", "reason", "addendum__title")
+    raw_id_fields = ("addendum", "requirement")
+    readonly_fields = ("previous_text", "applied_on")
+
+
+@admin.register(CarryOverDecision)
+class CarryOverDecisionAdmin(ReadOnlyRecordAdmin):
+    list_display = ("obligation", "follow_up", "carry_over")
+    list_filter = ("carry_over",)
+    list_select_related = (
+        "obligation__requirement",
+        "obligation__board_report",
+        "obligation__notice",
+        "follow_up",
+    )
+    search_fields = ("follow_up__title",)
+    raw_id_fields = ("follow_up", "obligation")
 
 
 # The stored file itself is never linked here: evidence is served only through the scoped
@@ -356,41 +443,25 @@ class EvidenceFileAdmin(ReadOnlyRecordAdmin):
 
 @admin.register(ImprovementPlan)
 class ImprovementPlanAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
-    list_display = ("notice", "council", "state", "due_on", "submitted_on", "agreed_on", "document_reference")
-    list_filter = (
-        "state",
-        COUNCIL_FILTER,
-        ("submitted_on", admin.DateFieldListFilter),
-        ("agreed_on", admin.DateFieldListFilter),
-    )
-    list_select_related = ("notice__case__council", "deadline")
-    search_fields = ("notice__title", "summary", "document_reference", "notice__case__council__name")
-    readonly_fields = ("state", "deadline", "submitted_on", "agreed_on", "summary", "document_reference")
-    raw_id_fields = ("notice", "deadline")
+    """The plan as sent; whether it was on time and agreed is on its obligations."""
 
-    @admin.display(description=_("due on"), ordering="deadline__due_on")
-    def due_on(self, obj: ImprovementPlan):
-        return obj.deadline.due_on
+    list_display = ("notice", "council", "document_reference")
+    list_filter = (COUNCIL_FILTER,)
+    list_select_related = ("notice__case__council",)
+    search_fields = ("notice__title", "summary", "document_reference", "notice__case__council__name")
+    raw_id_fields = ("notice",)
 
 
 @admin.register(BoardReport)
 class BoardReportAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
-    list_display = ("month", "notice", "council", "state", "due_on", "submitted_on", "document_reference")
-    list_filter = (
-        "state",
-        COUNCIL_FILTER,
-        ("month", admin.DateFieldListFilter),
-        ("submitted_on", admin.DateFieldListFilter),
-    )
-    list_select_related = ("notice__case__council", "deadline")
+    """Each month's report as sent; whether it was on time is on its obligation."""
+
+    list_display = ("month", "notice", "council", "document_reference")
+    list_filter = (COUNCIL_FILTER, ("month", admin.DateFieldListFilter))
+    list_select_related = ("notice__case__council",)
     search_fields = ("notice__title", "summary", "document_reference", "notice__case__council__name")
     date_hierarchy = "month"
-    readonly_fields = ("state", "deadline", "submitted_on", "summary", "document_reference")
-    raw_id_fields = ("notice", "requirement", "deadline")
-
-    @admin.display(description=_("due on"), ordering="deadline__due_on")
-    def due_on(self, obj: BoardReport):
-        return obj.deadline.due_on
+    raw_id_fields = ("notice",)
 
 
 @admin.register(Intervention)
@@ -414,18 +485,33 @@ class InterventionAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
 class ReminderAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
     """The record of every reminder email sent by `manage.py send_reminders`; append-only."""
 
-    list_display = ("sent_at", "kind", "week", "recipient", "email", "deadline", "council", "due_on", "as_of")
+    list_display = (
+        "sent_at",
+        "kind",
+        "week",
+        "recipient",
+        "email",
+        "obligation",
+        "council",
+        "due_on",
+        "as_of",
+    )
     list_filter = (
         "kind",
-        ("deadline__notice__case__council", admin.RelatedFieldListFilter),
+        ("obligation__notice__case__council", admin.RelatedFieldListFilter),
         ("sent_at", admin.DateFieldListFilter),
         ("due_on", admin.DateFieldListFilter),
     )
-    list_select_related = ("recipient", "deadline__notice__case__council")
-    search_fields = ("email", "subject", "recipient__username", "deadline__label", "deadline__notice__title")
+    list_select_related = (
+        "recipient",
+        "obligation__notice__case__council",
+        "obligation__requirement",
+        "obligation__board_report",
+    )
+    search_fields = ("email", "subject", "recipient__username", "obligation__notice__title")
     date_hierarchy = "sent_at"
     readonly_fields = (
-        "deadline",
+        "obligation",
         "recipient",
         "email",
         "kind",
@@ -435,11 +521,11 @@ class ReminderAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
         "subject",
         "sent_at",
     )
-    raw_id_fields = ("deadline", "recipient")
+    raw_id_fields = ("obligation", "recipient")
 
-    @admin.display(description=_("council"), ordering="deadline__notice__case__council__name")
+    @admin.display(description=_("council"), ordering="obligation__notice__case__council__name")
     def council(self, obj: Reminder):
-        return obj.deadline.notice.case.council
+        return obj.obligation.notice.case.council
 
 
 # Escalations --------------------------------------------------------------------------------
@@ -475,8 +561,8 @@ class EscalationAdmin(ReadOnlyRecordAdmin):
     list_select_related = ("council", "case")
     search_fields = ("reason", "council__name")
     date_hierarchy = "raised_on"
-    readonly_fields = ("source", "council", "case", "finding", "requirement", "due_on", "reason", "raised_on")
-    raw_id_fields = ("case", "finding", "requirement")
+    readonly_fields = ("source", "council", "case", "finding", "obligation", "due_on", "reason", "raised_on")
+    raw_id_fields = ("case", "finding", "obligation")
     inlines = (EscalationRecipientInline,)
 
 

@@ -16,10 +16,7 @@ from accounts.audit import (
 from .choices import (
     NoticeState,
 )
-from .models import (
-    Deadline,
-    WarningNotice,
-)
+from .models import WarningNotice
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -57,14 +54,11 @@ def clean_and_save(obj, *, by: User, reason: str) -> None:
     save_with_history(obj, by=by, reason=reason)
 
 
-def meet_deadline(deadline: Deadline | None, on: datetime.date | None, *, by: User, why: str) -> None:
-    if deadline is None or deadline.met_on == on:
-        return
-    deadline.met_on = on
-    save_with_history(deadline, by=by, reason=why)
-
-
-def check_after_given(notice: WarningNotice, on: datetime.date) -> None:
-    check_not_future(on, what=_("The date"))
+def check_after_given(notice: WarningNotice, on: datetime.date, *, field: str = "on") -> None:
+    """Refuse a date in the future or before the notice was given (the error on `field`)."""
+    try:
+        check_not_future(on, what=_("The date"))
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
     if notice.given_on and on < notice.given_on:
-        raise ValidationError({"on": _("The date cannot be before the notice was given.")})
+        raise ValidationError({field: _("The date cannot be before the notice was given.")})

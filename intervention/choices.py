@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
+from .obligations import status
 
 
 class CaseState(models.TextChoices):
@@ -26,6 +27,7 @@ class NoticeState(models.TextChoices):
     ISSUED = "issued", _("Issued")  # given to the council; text fixed, deadlines running
     COMPLIED = "complied", _("Complied")  # every requirement accepted
     ESCALATED = "escalated", _("Escalated")  # Ministers moved to intervene under ss152-161
+    SUPERSEDED = "superseded", _("Superseded")  # a follow-up notice given in its place
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -34,6 +36,7 @@ GIVEN_STATES = (
     NoticeState.ISSUED,
     NoticeState.COMPLIED,
     NoticeState.ESCALATED,
+    NoticeState.SUPERSEDED,
     NoticeState.WITHDRAWN,
 )
 
@@ -56,39 +59,28 @@ class RequirementDue(models.TextChoices):
     FIXED_DATE = "fixed", _("By a fixed date")
 
 
-class RequirementState(models.TextChoices):
-    OPEN = "open", _("Open")  # the council has not submitted evidence yet
-    SUBMITTED = "submitted", _("Submitted")  # evidence with Welsh Government for review
-    RETURNED = "returned", _("Returned")  # Welsh Government asked for more; the council resubmits
-    ACCEPTED = "accepted", _("Accepted")  # Welsh Government is satisfied
-    WITHDRAWN = "withdrawn", _("Withdrawn")  # Welsh Government no longer requires it
-    BREACHED = "breached", _("Breached")  # a continuing condition was broken
+class RequirementAnswer(models.TextChoices):
+    """What answers a requirement: the council's evidence, or a document the notice also asks for.
+
+    A requirement answered by a document is the same obligation as that document, so the two
+    can never disagree: (d) "draw up an improvement plan" is met when the plan is submitted.
+    """
+
+    EVIDENCE = "evidence", _("The council's evidence, reviewed by Welsh Government")
+    IMPROVEMENT_PLAN = "improvement_plan", _("The improvement plan, submitted by its due date")
+    PLAN_AGREEMENT = "plan_agreement", _("The improvement plan's agreement with the Improvement Board")
+    BOARD_REPORTS = "board_reports", _("The monthly Improvement Board reports")
 
 
-# Requirements that no longer stand in the way of compliance, and those still being worked on.
-SETTLED_REQUIREMENT_STATES = (RequirementState.ACCEPTED, RequirementState.WITHDRAWN)
-ACTIVE_REQUIREMENT_STATES = (
-    RequirementState.OPEN,
-    RequirementState.SUBMITTED,
-    RequirementState.RETURNED,
-)
+class VariationAction(models.TextChoices):
+    AMEND = "amend", _("Amend the words")
+    WITHDRAW = "withdraw", _("Withdraw the requirement")
 
 
 class SubmissionDecision(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned")
-
-
-class PlanState(models.TextChoices):
-    DRAFTING = "drafting", _("Drafting")
-    SUBMITTED = "submitted", _("Submitted")
-    AGREED = "agreed", _("Agreed with the Improvement Board")
-
-
-class BoardReportState(models.TextChoices):
-    DUE = "due", _("Due")
-    SUBMITTED = "submitted", _("Submitted")
 
 
 class InterventionState(models.TextChoices):
@@ -105,16 +97,71 @@ class InterventionPower(models.TextChoices):
     OTHER = "s156_161", _("Other powers under ss156-161")
 
 
-class DeadlineKind(models.TextChoices):
-    COMPLIANCE = "compliance", _("Compliance period")
-    LAYING = "laying", _("Lay the notice before the legislature (s151(3)(a))")
-    REPORT = "report", _("Report to the legislature on the council's action (s151(3)(b))")
-    BOARD_REPORT = "board_report", _("Monthly Improvement Board report")
-    REQUIREMENT = "requirement", _("Requirement due date")
+class ObligationKind(models.TextChoices):
+    """What is owed under a notice."""
+
+    REQUIREMENT = "requirement", _("Requirement")  # answered by the council's evidence
+    IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
+    PLAN_AGREEMENT = "plan_agreement", _("Agreement of the improvement plan with the Improvement Board")
+    BOARD_REPORT = "board_report", _("Improvement Board report")
+    LAYING = "laying", _("Lay a copy of the notice before the legislature (s151(3)(a))")
+    LEGISLATURE_REPORT = (
+        "legislature_report",
+        _("Report to the legislature on the council's action (s151(3)(b))"),
+    )
 
 
-# Deadlines that fall on the Welsh Ministers rather than the council.
-MINISTERS_DEADLINE_KINDS = (DeadlineKind.LAYING, DeadlineKind.REPORT)
+# The Welsh Ministers' own duties under s151(3); everything else is owed by the council.
+MINISTERS_KINDS = (ObligationKind.LAYING, ObligationKind.LEGISLATURE_REPORT)
+# Obligations the council meets by sending a document (no review before they count as met).
+DOCUMENT_KINDS = (ObligationKind.IMPROVEMENT_PLAN, ObligationKind.BOARD_REPORT)
+
+
+class Owner(models.TextChoices):
+    COUNCIL = "council", _("The council")
+    MINISTERS = "ministers", _("The Welsh Ministers")
+
+
+class ObligationState(models.TextChoices):
+    """What is recorded about an obligation; its status (overdue, due soon...) also depends on the day."""
+
+    OPEN = "open", _("Open")  # owed; nothing with the reviewer
+    SUBMITTED = "submitted", _("Submitted")  # evidence with Welsh Government for review
+    RETURNED = "returned", _("Returned")  # Welsh Government asked for more: owed again
+    MET = "met", _("Met")  # done, on a recorded date
+    NOT_EVIDENCED = "not_evidenced", _("Done, date not evidenced")  # done; the date is not on record
+    NOT_REQUIRED = "not_required", _("Not required")  # withdrawn, varied out, superseded, notice ended
+    BREACHED = "breached", _("Breached")  # a continuing condition was broken
+
+
+# Obligations still owed, and those with nothing more to do.
+OWED_STATES = (ObligationState.OPEN, ObligationState.RETURNED)
+LIVE_STATES = (
+    ObligationState.OPEN,
+    ObligationState.SUBMITTED,
+    ObligationState.RETURNED,
+    ObligationState.BREACHED,
+)
+SETTLED_STATES = (ObligationState.MET, ObligationState.NOT_EVIDENCED, ObligationState.NOT_REQUIRED)
+
+
+class ObligationStatus(models.TextChoices):
+    """The one status every page, email, feed and export shows; derived by obligations.status."""
+
+    NOT_DUE = status.NOT_DUE, _("Not due yet")
+    DUE_SOON = status.DUE_SOON, _("Due soon")
+    DUE_TODAY = status.DUE_TODAY, _("Due today")
+    OVERDUE = status.OVERDUE, _("Overdue")
+    SUBMITTED = status.SUBMITTED, _("Submitted")
+    MET = status.MET, _("Met")
+    MET_LATE = status.MET_LATE, _("Met late")
+    NOT_REQUIRED = status.NOT_REQUIRED, _("Not required")
+    NOT_EVIDENCED = status.NOT_EVIDENCED, _("Done, date not evidenced")
+
+
+class NoDateReason(models.TextChoices):
+    CONTINUING = "continuing", _("No date: a continuing condition")
+    NOT_SET = "not_set", _("No date set in the notice")
 
 
 class DeadlineUnit(models.TextChoices):
@@ -144,7 +191,7 @@ class SeniorPosition(models.TextChoices):
 
 class EscalationSource(models.TextChoices):
     SERIOUS_FINDING = "serious_finding", _("Serious concern in a published inspection report")
-    OVERDUE_REQUIREMENT = "overdue_requirement", _("Requirement overdue")
+    OVERDUE_OBLIGATION = "overdue_obligation", _("Obligation overdue")
 
 
 class RecipientKind(models.TextChoices):

@@ -74,6 +74,29 @@ def working_days_between(
     return count
 
 
+def next_working_day(day: datetime.date, *, non_working: Collection[datetime.date]) -> datetime.date:
+    """Return `day` if it is a working day, else the first working day after it."""
+    while not is_working_day(day, non_working=non_working):
+        day += ONE_DAY
+    return day
+
+
+def working_days_late(
+    due_on: datetime.date, day: datetime.date, *, non_working: Collection[datetime.date]
+) -> int:
+    """Return how many working days late something done (or still owed) on `day` is.
+
+    Counted from the day after `due_on`; a day that is not a working day counts as the next
+    working day (a plan sent on the Saturday after a Friday deadline is 1 working day late, as
+    if received on the Monday). 0 if `day` is not after `due_on`.
+    """
+    if day <= due_on:
+        return 0
+    return working_days_between(
+        due_on, next_working_day(day, non_working=non_working), non_working=non_working
+    )
+
+
 def skipped_days(
     start: datetime.date, end: datetime.date, *, non_working: Mapping[datetime.date, str]
 ) -> list[SkippedDay]:
@@ -103,21 +126,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     """Return the first day of the month `months` after the month of `day`."""
     index = day.year * 12 + (day.month - 1) + months
     return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def is_overdue(due_on: datetime.date, *, today: datetime.date) -> bool:
-    """Return True once the whole of `due_on` has passed."""
-    return today > due_on
-
-
-def calendar_window(start: datetime.date, working_days: int) -> datetime.date:
-    """Return a date safely past the end of a `working_days` window from `start`.
-
-    Used to decide how much of the holiday calendar to load: at most 5 working days a week,
-    plus room for a fortnight of holidays.
-    """
-    _check_count(working_days)
-    return start + datetime.timedelta(days=working_days * 7 // 5 + 21)
 
 
 # Reminders -------------------------------------------------------------------------------
@@ -162,23 +170,19 @@ def reminder_stage(
     return ReminderStage(REMINDER_OVERDUE_WEEKLY, week)
 
 
+# 5 working days never span more than 4 weeks unless more than 15 weekdays in a row are holidays.
+REMINDER_LOOKAHEAD_DAYS = 28
+
+
 def reminder_lookahead(today: datetime.date) -> datetime.date:
     """Return a date past the last due date that can call for a reminder on `today`."""
-    return calendar_window(today, REMINDER_LEAD_WORKING_DAYS)
+    return today + datetime.timedelta(days=REMINDER_LOOKAHEAD_DAYS)
 
 
 # Escalations -------------------------------------------------------------------------------
 
 ESCALATION_FIRST_REMINDER_WORKING_DAYS = 2
 ESCALATION_REMINDER_INTERVAL_DAYS = 7
-
-
-def is_overdue_by_more_than(
-    due_on: datetime.date, working_days: int, *, today: datetime.date, non_working: Collection[datetime.date]
-) -> bool:
-    """Return True once more than `working_days` working days have passed since `due_on`."""
-    _check_count(working_days)
-    return working_days_between(due_on, today, non_working=non_working) > working_days
 
 
 def escalation_reminder_due(

@@ -10,35 +10,40 @@ from django.utils.translation import gettext_lazy as _
 from accounts.history import register_action_labels
 
 ACTION_LABELS = {
-    # Drafting a notice (services.py)
+    # Drafting a notice (drafting/services.py)
     "update draft": _("Draft changed"),
     "set ground": _("Ground and reasons set"),
     "remove ground": _("Ground removed"),
-    # What issuing a notice sets up (services.py)
-    "computed on issue": _("Deadline worked out when the notice was issued"),
+    "set": _("Change to a requirement set"),
+    "decided": _("Decided: carried over or closed"),
+    # What issuing a notice sets up (drafting/services.py, obligations/services.py)
+    "opened": _("Owed from the day the notice was given"),
     "opened on issue": _("Opened when the notice was issued"),
-    "deadline set on issue": _("Deadline set when the notice was issued"),
-    "slot opened on issue": _("Board report expected, set when the notice was issued"),
-    # Deadlines met (services.py)
-    "laying recorded": _("Met: the notice was laid"),
-    "report recorded": _("Met: the report was made"),
-    "requirement accepted": _("Met: the requirement was accepted"),
-    "compliance requirements settled": _("Met: every requirement due by the end of the period was settled"),
-    "improvement plan submitted": _("Met: the improvement plan was submitted"),
-    "improvement plan returned": _("Reopened: the improvement plan was returned"),
-    "Board report submitted": _("Met: the Board report was submitted"),
-    # Evidence and decisions (services.py)
-    "submitted": _("Evidence submitted"),
+    "scheduled": _("Scheduled by the notice's terms"),
+    "applied": _("Applied when the addendum was given"),
+    "amended by addendum": _("Amended by an addendum"),
+    # Changes to what is owed (obligations/services.py, notices/services.py)
+    "date moved": _("Due date moved"),
+    "compliance period worked out again": _("Compliance period worked out again"),
+    "carried over to": _("Carried over to a follow-up notice"),
+    # Evidence and documents (casework/services.py)
+    "submitted": _("Submitted"),
     "uploaded": _("File uploaded"),
     "accepted": _("Accepted"),
     "returned": _("Returned to the council"),
     "proposed": _("Intervention proposed"),
-    # Escalations and reminders (escalation_services.py, reminders.py)
+    # Escalations and reminders (escalations/services.py, reminders/services.py)
     "raised": _("Escalation raised"),
     "addressed": _("Addressed to them"),
     "emailed": _("Emailed"),
     "reminded": _("Reminded by email"),
     "reminder sent": _("Reminder sent"),
+    # The calendar (obligations/services.py, the admin)
+    "admin add": _("Added in the administration pages"),
+    "admin change": _("Changed in the administration pages"),
+    "admin delete": _("Removed in the administration pages"),
+    # Records converted from before obligations existed (migration 0007)
+    "converted from the record kept before obligations": _("Converted from the earlier record"),
     # Demo data (demo/powys_2017.py)
     "reference data": _("Reference data loaded"),
     "demo user": _("Demonstration account created"),

@@ -10,18 +10,16 @@ from typing import TYPE_CHECKING
 
 from accounts.permissions import is_council_officer_of, is_inspector, is_official
 
-from .choices import EscalationSource, NoticeState
+from .choices import DOCUMENT_KINDS, EscalationSource, NoticeState, Owner
 
 if TYPE_CHECKING:
     from accounts.models import User
 
     from .models import (
-        BoardReport,
         Escalation,
         EscalationRecipient,
-        ImprovementPlan,
         InterventionCase,
-        Requirement,
+        Obligation,
         WarningNotice,
     )
 
@@ -48,23 +46,28 @@ def is_council_officer_for_notice(notice: WarningNotice, user: User) -> bool:
     return is_council_officer_of(user, notice.case.council_id)
 
 
-def can_submit_requirement(requirement: Requirement, user: User) -> bool:
-    return is_council_officer_for_notice(requirement.notice, user)
+def can_submit_evidence(obligation: Obligation, user: User) -> bool:
+    """The council's own officers send evidence for what the council owes."""
+    return obligation.owner == Owner.COUNCIL and is_council_officer_for_notice(obligation.notice, user)
 
 
-def can_submit_plan(plan: ImprovementPlan, user: User) -> bool:
-    return is_council_officer_for_notice(plan.notice, user)
+def can_meet_obligation(obligation: Obligation, user: User) -> bool:
+    """Officials record what was done; the council's officers send the documents it owes."""
+    if is_official(user):
+        return True
+    return obligation.kind in DOCUMENT_KINDS and can_submit_evidence(obligation, user)
 
 
-def can_submit_board_report(report: BoardReport, user: User) -> bool:
-    return is_council_officer_for_notice(report.notice, user)
+def can_send_documents(notice: WarningNotice, user: User) -> bool:
+    """The council's officers send the improvement plan and Board reports of their own notices."""
+    return is_council_officer_for_notice(notice, user)
 
 
 # Readable names for the Ministerial predicates used on each model.
 can_manage_case = is_official_for  # InterventionCase
 can_manage_notice = is_official_for  # WarningNotice
-can_decide_requirement = is_official_for  # Requirement
-can_decide_plan = is_official_for  # ImprovementPlan
+can_review_obligation = is_official_for  # Obligation: accept or return evidence
+can_settle_obligation = is_official_for  # Obligation: not evidenced, reopen, release, breach
 can_manage_intervention = is_official_for  # Intervention
 
 
@@ -79,13 +82,13 @@ def can_draft_notice(case: InterventionCase, user: User) -> bool:
 __all__ = [
     "can_view_case",
     "can_view_notice",
-    "can_submit_requirement",
-    "can_submit_plan",
-    "can_submit_board_report",
+    "can_submit_evidence",
+    "can_meet_obligation",
+    "can_send_documents",
     "can_manage_case",
     "can_manage_notice",
-    "can_decide_requirement",
-    "can_decide_plan",
+    "can_review_obligation",
+    "can_settle_obligation",
     "can_manage_intervention",
     "can_create_case",
     "can_draft_notice",

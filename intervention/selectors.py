@@ -7,19 +7,15 @@ own council's cases and given notices, never a draft.
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.choices import Role
 from accounts.permissions import has_role, is_inspector, is_official
 
-from . import calendars
-from .choices import NoticeState, PlanState, RequirementState
-from .models import BoardReport, Deadline, ImprovementPlan, InterventionCase, Requirement, WarningNotice
+from .choices import NoticeState, ObligationKind, ObligationState, Owner
+from .models import BoardReport, ImprovementPlan, InterventionCase, Obligation, Requirement, WarningNotice
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -53,91 +49,61 @@ def _visible_notice_ids(user: User) -> QuerySet:
 
 def requirements_for_user(user: User) -> QuerySet[Requirement]:
     return Requirement.objects.filter(notice__in=_visible_notice_ids(user)).select_related(
-        "notice__case__council", "deadline"
-    )
-
-
-def deadlines_for_user(user: User) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(notice__in=_visible_notice_ids(user)).select_related(
         "notice__case__council"
     )
 
 
 def plans_for_user(user: User) -> QuerySet[ImprovementPlan]:
     return ImprovementPlan.objects.filter(notice__in=_visible_notice_ids(user)).select_related(
-        "notice__case__council", "deadline"
+        "notice__case__council"
     )
 
 
 def board_reports_for_user(user: User) -> QuerySet[BoardReport]:
     return BoardReport.objects.filter(notice__in=_visible_notice_ids(user)).select_related(
-        "notice__case__council", "deadline"
+        "notice__case__council", "obligation"
     )
-
-
-def open_deadlines(queryset: QuerySet[Deadline]) -> QuerySet[Deadline]:
-    """Return the deadlines not yet met on notices still being worked on."""
-    return queryset.filter(Q(met_on__isnull=True), notice__state=NoticeState.ISSUED)
 
 
 # The home page -----------------------------------------------------------------------------
 
-DUE_SOON_WORKING_DAYS = 5
-DASHBOARD_ROWS = 50
+
+def _council_work(user: User) -> QuerySet[Obligation]:
+    obligations = Obligation.objects.filter(
+        notice__in=_visible_notice_ids(user), owner=Owner.COUNCIL
+    ).select_related("notice__case__council", "requirement", "board_report")
+    if has_role(user, Role.COUNCIL_OFFICER):
+        obligations = obligations.filter(notice__case__council_id=user.organisation_id)
+    return obligations
 
 
-@dataclass
-class DeadlineGroup:
-    key: str
-    title: str
-    deadlines: list
-    total: int
-
-
-def due_soon_until(today: datetime.date) -> datetime.date:
-    """Return the last day counted as "due soon": 5 working days after today."""
-    return calendars.working_day_deadline(today, DUE_SOON_WORKING_DAYS).due_on
-
-
-def deadline_groups(user: User, *, today: datetime.date) -> list[DeadlineGroup]:
-    """Group the open deadlines `user` may see: overdue, due in 5 working days, later."""
-    open_ones = open_deadlines(deadlines_for_user(user)).order_by("due_on", "id")
-    soon = due_soon_until(today)
-    groups = [
-        ("overdue", _("Overdue"), open_ones.filter(due_on__lt=today)),
-        (
-            "due_soon",
-            _("Due in the next 5 working days"),
-            open_ones.filter(due_on__gte=today, due_on__lte=soon),
-        ),
-        ("later", _("Later"), open_ones.filter(due_on__gt=soon)),
-    ]
-    return [
-        DeadlineGroup(key=key, title=title, deadlines=list(qs[:DASHBOARD_ROWS]), total=qs.count())
-        for key, title, qs in groups
-    ]
-
-
-def awaiting_review(user: User) -> QuerySet[Requirement]:
-    """Requirements the council has submitted and Welsh Government has not yet decided."""
+def awaiting_review(user: User) -> QuerySet[Obligation]:
+    """What the council has submitted evidence for and Welsh Government has not yet decided."""
     return (
-        requirements_for_user(user)
-        .filter(state=RequirementState.SUBMITTED, notice__state=NoticeState.ISSUED)
-        .order_by("notice__given_on", "position")
+        _council_work(user)
+        .filter(state=ObligationState.SUBMITTED)
+        .order_by("submitted_on", "notice_id", "position")
     )
 
 
-def returned_to_council(user: User) -> QuerySet[Requirement]:
-    """Requirements Welsh Government returned, waiting for the council to resubmit."""
-    return (
-        requirements_for_user(user)
-        .filter(state=RequirementState.RETURNED, notice__state=NoticeState.ISSUED)
-        .order_by("notice__given_on", "position")
+def returned_to_council(user: User) -> QuerySet[Obligation]:
+    """What Welsh Government returned, waiting for the council to resubmit."""
+    return _council_work(user).filter(state=ObligationState.RETURNED).order_by("notice_id", "position")
+
+
+def plans_awaiting_agreement(user: User) -> QuerySet[Obligation]:
+    """Improvement plans submitted whose agreement with the Improvement Board is not yet recorded."""
+    submitted = Obligation.objects.filter(
+        notice=OuterRef("notice"), kind=ObligationKind.IMPROVEMENT_PLAN, state=ObligationState.MET
     )
-
-
-def plans_awaiting_agreement(user: User) -> QuerySet[ImprovementPlan]:
-    return plans_for_user(user).filter(state=PlanState.SUBMITTED, notice__state=NoticeState.ISSUED)
+    return (
+        _council_work(user)
+        .filter(
+            kind=ObligationKind.PLAN_AGREEMENT, state__in=[ObligationState.OPEN, ObligationState.RETURNED]
+        )
+        .filter(Exists(submitted))
+        .order_by("notice__given_on", "notice_id")
+    )
 
 
 def draft_notices(user: User) -> QuerySet[WarningNotice]:

@@ -1,7 +1,7 @@
 """Every user action of the intervention app, gathered from the package of each part of the work.
 
-The rules live in each capability's own services module (cases, drafting, notices, casework);
-this module lets callers name an action without knowing which part of the app holds it.
+The rules live in each capability's own services module (cases, drafting, notices, casework,
+obligations); this module lets callers name an action without knowing which part of the app holds it.
 """
 
 from .cases.services import (
@@ -22,28 +22,38 @@ from .casework.services import (
     requirement_withdraw,
 )
 from .drafting.services import (
-    LAYING_DAYS,
     NOTICE_DRAFT_FIELDS,
-    REPORT_DAYS,
     REQUIREMENT_DRAFT_FIELDS,
-    compute_compliance_deadline,
+    carry_over_decide,
     notice_draft,
     notice_issue,
     notice_remove_ground,
     notice_set_failed_functions,
     notice_set_ground,
     notice_update_draft,
+    parent_obligations_to_decide,
     render_notice_text,
     requirement_add,
     requirement_remove,
     requirement_update,
+    variation_remove,
+    variation_set,
 )
 from .notices.services import (
+    notice_change_board_report_schedule,
     notice_close_as_complied,
     notice_escalate,
+    notice_extend_compliance_period,
     notice_record_laying,
     notice_record_report,
     notice_withdraw,
+)
+from .obligations.services import (
+    LAYING_DAYS,
+    REPORT_DAYS,
+    non_working_day_delete,
+    non_working_day_save,
+    obligation_record_done,
 )
 
 __all__ = [
@@ -52,14 +62,18 @@ __all__ = [
     "REPORT_DAYS",
     "REQUIREMENT_DRAFT_FIELDS",
     "board_report_submit",
+    "carry_over_decide",
     "case_close",
     "case_open",
-    "compute_compliance_deadline",
     "intervention_bring_into_force",
     "intervention_end",
+    "non_working_day_delete",
+    "non_working_day_save",
+    "notice_change_board_report_schedule",
     "notice_close_as_complied",
     "notice_draft",
     "notice_escalate",
+    "notice_extend_compliance_period",
     "notice_issue",
     "notice_record_laying",
     "notice_record_report",
@@ -68,6 +82,8 @@ __all__ = [
     "notice_set_ground",
     "notice_update_draft",
     "notice_withdraw",
+    "obligation_record_done",
+    "parent_obligations_to_decide",
     "plan_agree",
     "plan_return",
     "plan_submit",
@@ -80,4 +96,6 @@ __all__ = [
     "requirement_submit",
     "requirement_update",
     "requirement_withdraw",
+    "variation_remove",
+    "variation_set",
 ]

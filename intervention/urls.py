@@ -6,6 +6,7 @@ from .drafting import urls as drafting
 from .escalations import urls as escalations
 from .feeds import urls as feeds
 from .notices import urls as notices
+from .obligations import urls as obligations
 
 app_name = "intervention"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     *drafting.urlpatterns,  # drafting and issuing a notice
     *notices.urlpatterns,  # an issued notice and the Ministers' decisions on it
     *casework.urlpatterns,  # the council's work on a notice and the decisions on it
+    *obligations.urlpatterns,  # recording what happened to something owed
     *cases.urlpatterns,  # a case, as it stood on a date, and its chronology
     *escalations.urlpatterns,  # serious matters and their acknowledgement
     *feeds.urlpatterns,  # private calendar feeds

@@ -33,13 +33,20 @@ class Action:
     url: str
 
 
-def available_actions(obj: Model, user, url_names: dict[str, str]) -> list[Action]:
-    """Return the moves `user` may make on `obj` now that have a page, for its action buttons."""
+def available_actions(
+    obj: Model, user, url_names: dict[str, str], *, pk: int | None = None, labels: dict | None = None
+) -> list[Action]:
+    """Return the moves `user` may make on `obj` now that have a page, for its action buttons.
+
+    Each page's address takes `pk` (by default the object's own); `labels` can name a move as the
+    page it is on calls it.
+    """
+    labels = labels or {}
     return [
         Action(
             name=t.name,
-            label=str(t.custom.get("label", t.name)),
-            url=reverse(url_names[t.name], args=[obj.pk]),
+            label=str(labels.get(t.name) or t.custom.get("label", t.name)),
+            url=reverse(url_names[t.name], args=[obj.pk if pk is None else pk]),
         )
         for t in obj.get_available_user_state_transitions(user)
         if t.name in url_names
@@ -80,8 +87,10 @@ def act(
     if request.method == "POST":
         if form.is_valid():
             action = partial(service, by=request.user, **form.cleaned_data)
+            # The page's top, not the section `back_url` may point at: the banner saying what
+            # happened takes focus there, and a jump to a section would take it away.
             response = run_service(
-                request, form, action, success_message=success_message, success_url=back_url
+                request, form, action, success_message=success_message, success_url=back_url.partition("#")[0]
             )
             if response is not None:
                 return response

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.choices import OrganisationKind
 from intervention import services as intervention_services
-from intervention.choices import ComplianceRule, RequirementDue, RequirementKind
+from intervention.choices import ComplianceRule, RequirementAnswer, RequirementDue, RequirementKind
 
 from .factories import (
     FindingFactory,
@@ -125,14 +125,22 @@ def draft_notice(powys_case, official, serious_finding):
     intervention_services.notice_set_failed_functions(
         notice=notice, by=official, functions=[StatutoryFunctionFactory(code="SSWBA-s144")]
     )
-    for letter, kind, due in [
-        ("a", RequirementKind.ONE_OFF, RequirementDue.NONE),
-        ("c", RequirementKind.RECURRING_REPORT, RequirementDue.NONE),
-        ("d", RequirementKind.ONE_OFF, RequirementDue.COMPLIANCE_PERIOD),
-        ("g", RequirementKind.CONTINUING_CONDITION, RequirementDue.NONE),
+    for letter, kind, answered_by, due in [
+        ("a", RequirementKind.ONE_OFF, RequirementAnswer.EVIDENCE, RequirementDue.NONE),
+        ("c", RequirementKind.RECURRING_REPORT, RequirementAnswer.BOARD_REPORTS, RequirementDue.NONE),
+        ("d", RequirementKind.ONE_OFF, RequirementAnswer.IMPROVEMENT_PLAN, RequirementDue.NONE),
+        ("e", RequirementKind.ONE_OFF, RequirementAnswer.PLAN_AGREEMENT, RequirementDue.NONE),
+        ("f", RequirementKind.ONE_OFF, RequirementAnswer.EVIDENCE, RequirementDue.COMPLIANCE_PERIOD),
+        ("g", RequirementKind.CONTINUING_CONDITION, RequirementAnswer.EVIDENCE, RequirementDue.NONE),
     ]:
         intervention_services.requirement_add(
-            notice=notice, by=official, letter=letter, text=f"Requirement {letter}", kind=kind, due=due
+            notice=notice,
+            by=official,
+            letter=letter,
+            text=f"Requirement {letter}",
+            kind=kind,
+            answered_by=answered_by,
+            due=due,
         )
     return notice
 
@@ -145,3 +153,9 @@ def issued_notice(draft_notice, official):
 @pytest.fixture
 def requirement_a(issued_notice):
     return issued_notice.requirements.get(letter="a")
+
+
+@pytest.fixture
+def obligation_a(requirement_a):
+    """What the council owes for requirement (a), which it answers with evidence."""
+    return requirement_a.obligations.get()

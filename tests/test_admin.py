@@ -1,6 +1,8 @@
 """The Django admin: reference data is edited there; records and the audit trail are only read."""
 
 import datetime
+import html
+import re
 
 import django_fsm as fsm
 import pytest
@@ -26,17 +28,27 @@ from inspections import services as inspection_services
 from inspections.choices import FindingKind, FindingTheme
 from inspections.models import Finding, Inspection, StatutoryFunction
 from intervention import services as intervention_services
-from intervention.choices import ComplianceRule, InterventionPower, RequirementDue
+from intervention.calendars import WorkingCalendar
+from intervention.choices import (
+    ComplianceRule,
+    InterventionPower,
+    NoticeKind,
+    ObligationKind,
+    ObligationState,
+    RequirementDue,
+    VariationAction,
+)
 from intervention.escalations import services as escalation_services
 from intervention.models import (
-    BoardReport,
-    Deadline,
+    ConfirmedCalendarYear,
     Ground,
-    ImprovementPlan,
     Intervention,
     InterventionCase,
     NonWorkingDay,
+    Obligation,
     Reminder,
+    Requirement,
+    RequirementVariation,
     SeniorContact,
     Submission,
     WarningNotice,
@@ -52,11 +64,20 @@ from .factories import (
     StatutoryFunctionFactory,
     UserFactory,
 )
+from .workflow import PLAN_SUBMITTED, Casework, reread
 
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = ("accounts", "inspections", "intervention")
-REFERENCE_MODELS = {Organisation, User, StatutoryFunction, Ground, NonWorkingDay, SeniorContact}
+REFERENCE_MODELS = {
+    Organisation,
+    User,
+    StatutoryFunction,
+    Ground,
+    NonWorkingDay,
+    ConfirmedCalendarYear,
+    SeniorContact,
+}
 # Records whose admin lets an administrator change one field: a case's Welsh Government lead.
 CHANGEABLE_RECORDS = {InterventionCase}
 
@@ -89,6 +110,31 @@ def superuser_client(client, administrator):
     return client
 
 
+def vary_and_follow_up(notice, *, official, on: datetime.date, amend: str = "f", carry: str = "g") -> None:
+    """An addendum amending one requirement, given on `on`, and a draft follow-up carrying another over."""
+    addendum = intervention_services.notice_draft(
+        case=notice.case, by=official, title="Addendum", kind=NoticeKind.ADDENDUM, parent=notice
+    )
+    intervention_services.variation_set(
+        addendum=addendum,
+        by=official,
+        requirement=notice.requirements.get(letter=amend),
+        action=VariationAction.AMEND,
+        new_text="Implement the improvement plan, reporting each quarter",
+        reason="Clearer",
+    )
+    intervention_services.notice_issue(notice=addendum, by=official, on=on)
+    follow_up = intervention_services.notice_draft(
+        case=notice.case, by=official, title="Follow-up notice", kind=NoticeKind.FOLLOW_UP, parent=notice
+    )
+    intervention_services.carry_over_decide(
+        follow_up=follow_up,
+        by=official,
+        obligation=notice.requirements.get(letter=carry).obligations.get(),
+        carry_over=True,
+    )
+
+
 @pytest.fixture
 def every_record(issued_notice, official, inspector, powys_officer, powys):
     """At least one row of every model, built through the services where they exist."""
@@ -117,6 +163,7 @@ def every_record(issued_notice, official, inspector, powys_officer, powys):
     inspection_services.recommendation_create(
         inspection=inspection, by=inspector, text="Record supervision.", findings=[finding]
     )
+    vary_and_follow_up(issued_notice, official=official, on=datetime.date(2017, 12, 1))
     intervention_services.notice_escalate(
         notice=issued_notice,
         by=official,
@@ -128,10 +175,11 @@ def every_record(issued_notice, official, inspector, powys_officer, powys):
     NonWorkingDay.objects.create(
         day=datetime.date(2022, 9, 19), description="State funeral", source="gov.uk announcement"
     )
-    laying = issued_notice.deadlines.get(kind="laying")
+    ConfirmedCalendarYear.objects.create(year=2101, source="Bank holidays 2101, gov.uk")
+    laying = issued_notice.obligations.get(kind=ObligationKind.LAYING)
     calendar_feed_turn_on(user=powys_officer)
     Reminder.objects.create(
-        deadline=laying,
+        obligation=laying,
         recipient=official,
         email="wg-official@example.org",
         kind="due_today",
@@ -199,12 +247,42 @@ SERVICE_SET_FIELDS = [
     (InterventionCase, {"closed_on", "closure_decision", "closure_source"}),
     (
         WarningNotice,
-        {"given_on", "issued_text", "laid_on", "laying_reference", "reported_on", "report_reference"},
+        {
+            "given_on",
+            "issued_text",
+            "compliance_ends_on",
+            "compliance_basis",
+            "compliance_extended",
+            "ended_on",
+        },
     ),
-    (Deadline, {"kind", "start_on", "count", "unit", "due_on", "basis", "skipped", "met_on"}),
+    # What is owed: its due date and what is recorded about it, set only by the services.
+    (
+        Obligation,
+        {
+            "state",
+            "kind",
+            "owner",
+            "unit",
+            "start_on",
+            "count",
+            "due_on",
+            "basis",
+            "skipped",
+            "previous_due_on",
+            "due_change_reason",
+            "submitted_on",
+            "met_on",
+            "done_by",
+            "not_required_on",
+            "breached_on",
+            "source",
+            "settled_reason",
+            "changed_on",
+        },
+    ),
+    (RequirementVariation, {"previous_text", "applied_on"}),
     (Submission, {"submitted_by", "decision", "decided_by", "decided_at", "decision_reason"}),
-    (ImprovementPlan, {"deadline", "submitted_on", "agreed_on"}),
-    (BoardReport, {"deadline", "submitted_on"}),
     (Intervention, {"proposed_on", "in_force_on", "ended_on"}),
 ]
 
@@ -366,7 +444,7 @@ def test_history_page_of_an_issued_notice_lists_its_rows(superuser_client, issue
 
 
 def test_a_historical_version_cannot_be_posted_back(superuser_client, issued_notice, official):
-    laying = issued_notice.deadlines.get(kind="laying")
+    laying = issued_notice.obligations.get(kind=ObligationKind.LAYING)
     intervention_services.notice_record_laying(
         notice=issued_notice, by=official, on=datetime.date(2017, 11, 1), reference="NAW paper 1"
     )
@@ -434,6 +512,243 @@ def test_reference_data_deletion_is_credited_in_history(superuser_client, admini
         administrator,
         "admin delete",
     )
+
+
+# Obligations: shown with their status today, changed only by the services ---------------------
+
+
+def test_obligation_list_shows_what_is_owed_and_its_status_today(superuser_client, issued_notice, official):
+    intervention_services.notice_record_laying(
+        notice=issued_notice, by=official, on=datetime.date(2017, 11, 1), reference="NDM 6512"
+    )
+
+    response = superuser_client.get(admin_url(Obligation, "changelist"), {"owner__exact": "ministers"})
+
+    assert response.status_code == 200
+    assert sorted(o.kind for o in response.context["cl"].result_list) == [
+        ObligationKind.LAYING,
+        ObligationKind.LEGISLATURE_REPORT,
+    ]
+    page = html.unescape(response.content.decode())
+    assert "Lay a copy of the notice before the National Assembly for Wales (s151(3)(a))" in page
+    assert "Met: on 1 November 2017" in page
+    assert re.search(r"Overdue: \d+ working days late", page)  # the report, due 15 January 2018
+
+
+def test_obligation_status_today_follows_the_calendar_as_it_is_now(superuser_client, issued_notice):
+    url = admin_url(Obligation, "changelist")
+    query = {"kind__exact": ObligationKind.LEGISLATURE_REPORT}
+
+    def days_late() -> int:
+        page = html.unescape(superuser_client.get(url, query).content.decode())
+        return int(re.search(r"Overdue: (\d+) working days late", page).group(1))
+
+    before = days_late()
+    # A weekday long after the report was due becomes a non-working day: one working day fewer late.
+    superuser_client.post(
+        admin_url(NonWorkingDay, "add"),
+        {"day": "2025-06-04", "description": "Office closed", "source": "Council notice 3/2025"},
+    )
+
+    assert days_late() == before - 1
+
+
+# Extra non-working days move the dates still owed that they touch, and only those ------------------
+
+DAY_FIELDS = {"description": "Office closed (flood)", "source": "Council notice 12/2017"}
+
+
+@pytest.fixture
+def worked_notice(issued_notice, official, powys_officer):
+    """The Powys notice with the plan sent on 13 November and the November Board report on the 30th."""
+    casework = Casework(official=official, officer=powys_officer)
+    casework.plan(issued_notice, PLAN_SUBMITTED)
+    casework.board_report(issued_notice, submitted=True)
+    return issued_notice
+
+
+def due_dates(notice) -> dict[str, datetime.date | None]:
+    return {o.label: o.due_on for o in notice.obligations.select_related("requirement", "board_report")}
+
+
+def history_counts(notice) -> dict[int, int]:
+    return {o.pk: o.history.count() for o in notice.obligations.all()}
+
+
+FIRST_PERIOD_ENDS = datetime.date(2017, 11, 14)
+F = "Requirement (f)"
+DECEMBER = "Improvement Board report for December 2017 (requirement (c))"
+
+ADDED_DAYS = [
+    # (f), due 20 working days after 17 October, moves; the plan, due the same day, was met and
+    # stays; laying, a calendar-day duty due that very day, is never moved.
+    pytest.param(
+        "2017-11-07",
+        {F: (FIRST_PERIOD_ENDS, datetime.date(2017, 11, 15))},
+        datetime.date(2017, 11, 15),
+        id="inside-the-compliance-period",
+    ),
+    # The last working day of December moves the December report, still owed.
+    pytest.param(
+        "2017-12-29",
+        {DECEMBER: (datetime.date(2017, 12, 29), datetime.date(2017, 12, 28))},
+        FIRST_PERIOD_ENDS,
+        id="last-working-day-of-an-owed-month",
+    ),
+    # The November report was sent on the 30th: a date already met never moves.
+    pytest.param("2017-11-30", {}, FIRST_PERIOD_ENDS, id="last-working-day-of-a-met-month"),
+    # After every working-day period has run: nothing to move.
+    pytest.param("2018-03-07", {}, FIRST_PERIOD_ENDS, id="after-every-period"),
+]
+
+
+@pytest.mark.parametrize("day, moves, period_ends", ADDED_DAYS)
+def test_adding_a_non_working_day_moves_exactly_the_open_dates_it_touches(
+    superuser_client, administrator, worked_notice, day, moves, period_ends
+):
+    before, counts = due_dates(worked_notice), history_counts(worked_notice)
+
+    response = superuser_client.post(admin_url(NonWorkingDay, "add"), {"day": day, **DAY_FIELDS}, follow=True)
+
+    assert response.status_code == 200
+    after = due_dates(worked_notice)
+    assert {label: (before[label], after[label]) for label in after if after[label] != before[label]} == moves
+    date = datetime.date.fromisoformat(day)
+    why = (
+        f"{date.day} {date:%B %Y} was recorded as a non-working day "
+        "(Office closed (flood); source: Council notice 12/2017)"
+    )
+    for obligation in worked_notice.obligations.select_related("requirement", "board_report"):
+        if obligation.label not in moves:
+            assert obligation.history.count() == counts[obligation.pk]  # untouched: no history row
+            continue
+        old, new = moves[obligation.label]
+        assert (obligation.previous_due_on, obligation.due_change_reason) == (old, why)
+        assert (date.isoformat(), DAY_FIELDS["description"]) in [
+            (d.isoformat(), reason) for d, reason in obligation.skipped_days
+        ]
+        row = obligation.history.first()
+        assert (row.history_user, row.history_change_reason, row.due_on) == (
+            administrator,
+            f"date moved: {why}",
+            new,
+        )
+        # The administrator is told what moved.
+        assert f"{obligation.label}: moved from {old.day} {old:%B %Y} to {new.day} {new:%B %Y}." in (
+            html.unescape(response.content.decode())
+        )
+    met = worked_notice.obligations.filter(state=ObligationState.MET)
+    assert {o.kind for o in met} == {ObligationKind.IMPROVEMENT_PLAN, ObligationKind.BOARD_REPORT}
+    assert {o.due_on for o in met} == {FIRST_PERIOD_ENDS, datetime.date(2017, 11, 30)}
+    assert reread(worked_notice).compliance_ends_on == period_ends
+
+
+def test_removing_a_non_working_day_moves_the_dates_back(superuser_client, administrator, worked_notice):
+    original, counts = due_dates(worked_notice), history_counts(worked_notice)
+    superuser_client.post(admin_url(NonWorkingDay, "add"), {"day": "2017-11-07", **DAY_FIELDS})
+    day = NonWorkingDay.objects.get()
+    assert due_dates(worked_notice)[F] == datetime.date(2017, 11, 15)
+
+    response = superuser_client.post(admin_url(NonWorkingDay, "delete", day.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not NonWorkingDay.objects.exists()
+    assert due_dates(worked_notice) == original
+    f = worked_notice.requirements.get(letter="f").obligations.get()
+    row = f.history.first()
+    assert (row.history_user, row.due_on, row.previous_due_on) == (
+        administrator,
+        FIRST_PERIOD_ENDS,
+        datetime.date(2017, 11, 15),
+    )
+    assert row.history_change_reason == (
+        "date moved: 7 November 2017 is no longer a non-working day "
+        "(it was recorded as: Office closed (flood); source: Council notice 12/2017)"
+    )
+    # Only (f) moved, there and back: two history rows; nothing else has a new one.
+    assert {pk: n for pk, n in history_counts(worked_notice).items() if n != counts[pk]} == {
+        f.pk: counts[f.pk] + 2
+    }
+    assert reread(worked_notice).compliance_ends_on == FIRST_PERIOD_ENDS
+
+
+def test_removing_non_working_days_in_bulk_moves_each_date_back(superuser_client, worked_notice):
+    original = due_dates(worked_notice)
+    for day in ("2017-11-07", "2017-12-29"):
+        superuser_client.post(admin_url(NonWorkingDay, "add"), {"day": day, **DAY_FIELDS})
+    assert due_dates(worked_notice) != original
+
+    superuser_client.post(
+        admin_url(NonWorkingDay, "changelist"),
+        {
+            "action": "delete_selected",
+            "index": 0,
+            admin.helpers.ACTION_CHECKBOX_NAME: list(NonWorkingDay.objects.values_list("pk", flat=True)),
+            "post": "yes",
+        },
+    )
+
+    assert not NonWorkingDay.objects.exists()
+    assert due_dates(worked_notice) == original
+
+
+def test_moving_a_non_working_day_to_another_date_moves_both(superuser_client, worked_notice):
+    superuser_client.post(admin_url(NonWorkingDay, "add"), {"day": "2017-11-07", **DAY_FIELDS})
+    day = NonWorkingDay.objects.get()
+
+    response = superuser_client.post(
+        admin_url(NonWorkingDay, "change", day.pk), {"day": "2017-12-29", **DAY_FIELDS}
+    )
+
+    assert response.status_code == 302
+    dates = due_dates(worked_notice)
+    assert (dates[F], dates[DECEMBER]) == (FIRST_PERIOD_ENDS, datetime.date(2017, 12, 28))
+    assert worked_notice.requirements.get(
+        letter="f"
+    ).obligations.get().history.first().history_change_reason == (
+        "date moved: 7 November 2017 is no longer a non-working day"
+    )
+
+
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        pytest.param(
+            "2017-11-07", "Extra non-working day with this Date already exists.", id="already-recorded"
+        ),
+        pytest.param("2017-02-30", "Enter a valid date.", id="not-a-date"),
+    ],
+)
+def test_the_admin_refuses_a_non_working_day_with_a_reason_and_saves_nothing(
+    superuser_client, worked_notice, day, message
+):
+    superuser_client.post(admin_url(NonWorkingDay, "add"), {"day": "2017-11-07", **DAY_FIELDS})
+    before, rows = due_dates(worked_notice), NonWorkingDay.history.count()
+    superuser_client.raise_request_exception = False  # a server error is a failure here, not a crash
+
+    response = superuser_client.post(admin_url(NonWorkingDay, "add"), {"day": day, **DAY_FIELDS})
+
+    assert response.status_code == 200  # the form again, saying why
+    assert message in html.unescape(response.content.decode())
+    assert NonWorkingDay.objects.count() == 1
+    assert NonWorkingDay.history.count() == rows
+    assert due_dates(worked_notice) == before
+
+
+def test_a_year_beyond_the_calendar_gets_its_days_recorded_then_is_confirmed(superuser_client, worked_notice):
+    before = due_dates(worked_notice)
+
+    response = superuser_client.post(admin_url(NonWorkingDay, "add"), {"day": "2101-12-27", **DAY_FIELDS})
+
+    assert response.status_code == 302
+    assert NonWorkingDay.objects.get().day == datetime.date(2101, 12, 27)
+    assert due_dates(worked_notice) == before  # nothing owed reaches 2101
+    assert not WorkingCalendar().knows(2101)  # not known until an administrator confirms it
+    superuser_client.post(
+        admin_url(ConfirmedCalendarYear, "add"),
+        {"year": "2101", "source": "https://www.gov.uk/bank-holidays"},
+    )
+    assert WorkingCalendar().reason(datetime.date(2101, 12, 27)) == DAY_FIELDS["description"]
 
 
 def test_password_hash_is_never_shown_in_history(superuser_client, powys_officer):
@@ -606,6 +921,32 @@ def build_users(count: int) -> None:
         UserFactory(organisation=OrganisationFactory())
 
 
+def build_obligations(count: int) -> None:
+    """Requirements owed by as many councils, each with its obligation and status today."""
+    for index in range(count):
+        notice = WarningNotice.objects.create(
+            case=CaseFactory(council=OrganisationFactory()),
+            kind="original",
+            title=f"Notice {index}",
+            state="issued",
+            given_on=GIVEN_ON,
+        )
+        requirement = Requirement.objects.create(notice=notice, letter="a", text="Act", position=1)
+        Obligation.objects.create(
+            notice=notice,
+            kind=ObligationKind.REQUIREMENT,
+            owner="council",
+            requirement=requirement,
+            position=100,
+            opened_on=GIVEN_ON,
+            changed_on=GIVEN_ON,
+            unit="fixed_date",
+            start_on=GIVEN_ON,
+            due_on=GIVEN_ON + datetime.timedelta(days=index),
+            basis="Fixed date set in the notice",
+        )
+
+
 # Queries per changelist (session, user, count, rows, filters...), whatever the number of rows.
 BUDGETS = [
     (Inspection, build_inspections, 8),
@@ -614,6 +955,8 @@ BUDGETS = [
     (User, build_users, 6),
     (Finding, build_findings, 6),
     (InterventionCase, build_cases, 8),
+    # And the working-day calendar (recorded days, confirmed years) for each row's status today.
+    (Obligation, build_obligations, 10),
 ]
 
 
@@ -663,14 +1006,13 @@ def build_second_case(*, official, inspector) -> WarningNotice:
         notice=notice, by=official, letter="a", text="Produce a plan", due=RequirementDue.COMPLIANCE_PERIOD
     )
     intervention_services.notice_issue(notice=notice, by=official, on=GIVEN_ON)
-    # Read it again: issuing gave it a deadline, which a stale copy's save would undo.
-    requirement.refresh_from_db()
     intervention_services.requirement_submit(
         requirement=requirement,
         by=officer,
         statement="Plan attached.",
         files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")],
     )
+    vary_and_follow_up(notice, official=official, on=datetime.date(2017, 12, 1), amend="a", carry="a")
     intervention_services.notice_escalate(
         notice=notice,
         by=official,
@@ -680,9 +1022,10 @@ def build_second_case(*, official, inspector) -> WarningNotice:
         on=datetime.date(2018, 2, 1),
     )
     NonWorkingDay.objects.create(day=datetime.date(2023, 5, 8), description="Coronation", source="gov.uk")
-    compliance = notice.deadlines.get(kind="compliance")
+    ConfirmedCalendarYear.objects.create(year=2102, source="Bank holidays 2102, gov.uk")
+    compliance = requirement.obligations.get()
     Reminder.objects.create(
-        deadline=compliance,
+        obligation=compliance,
         recipient=officer,
         email="officer@example.org",
         kind="overdue",

@@ -17,15 +17,15 @@ from inspections import services as inspection_services
 from inspections.choices import InspectionState
 from intervention import services
 from intervention.choices import (
-    BoardReportState,
     CaseState,
-    DeadlineKind,
     InterventionPower,
     InterventionState,
     NoticeState,
-    PlanState,
-    RequirementState,
+    ObligationKind,
+    ObligationState,
+    Owner,
 )
+from intervention.models import Obligation
 from tests.workflow import (
     BOARD_REPORT_ON,
     CLOSED_ON,
@@ -37,6 +37,7 @@ from tests.workflow import (
     IN_FORCE_ON,
     LAID_ON,
     PLAN_AGREED_ON,
+    PLAN_SUBMITTED,
     PLAN_SUBMITTED_ON,
     PUBLISHED_ON,
     REPORTED_ON,
@@ -53,11 +54,19 @@ def casework(official, powys_officer):
     return Casework(official=official, officer=powys_officer)
 
 
+def _obligation(kind):
+    return lambda notice: notice.obligations.get(kind=kind)
+
+
+def _evidence(requirement):
+    return requirement.obligations.get(kind=ObligationKind.REQUIREMENT)
+
+
 @dataclass(frozen=True)
 class Move:
     """One transition service call and what the audit trail must say about it."""
 
-    prepare: Callable  # (fixture getter, casework) -> the object that moves
+    prepare: Callable  # (fixture getter, casework) -> the object the service is given
     act: Callable  # (the object, the person) -> None
     by: str  # the fixture name of the person who acts
     transition: str
@@ -65,11 +74,30 @@ class Move:
     source: str
     target: str
     occurred_on: datetime.date | None  # None: the day it was recorded
+    # The object whose state moves, from the one given (a requirement's or plan's obligation).
+    moving: Callable = lambda obj: obj
+    # The day an obligation's change took effect (its history row's changed_on), if not occurred_on.
+    changed_on: datetime.date | None = None
+    # How many obligations the move settles as no longer required, each logged on its own row.
+    settles: int = 0
 
 
 def _inspection(state):
     return lambda fx, cw: inspection_in(state, council=fx("powys"), inspector=fx("inspector"))
 
+
+def _requirement(state, letter):
+    """The requirement (answered by evidence) whose obligation Casework has moved to `state`."""
+    return lambda fx, cw: cw.requirement(fx("issued_notice"), state, letter=letter).requirement
+
+
+def _issued_obligation(kind):
+    return lambda fx, cw: fx("issued_notice").obligations.get(kind=kind)
+
+
+# Everything the council owes under the Powys notice while it is in force: (a), (f), (g), the plan,
+# its agreement and three monthly Board reports.
+COUNCIL_OWES = 8
 
 MOVES = {
     "inspection_start_fieldwork": Move(
@@ -162,11 +190,12 @@ MOVES = {
         lambda fx, cw: fx("issued_notice"),
         lambda o, by: services.notice_record_laying(notice=o, by=by, on=LAID_ON, reference="Laid 7 Nov"),
         "official",
-        "record_laying",
+        "meet",
         "Laid 7 Nov",
-        NoticeState.ISSUED,
-        NoticeState.ISSUED,
+        ObligationState.OPEN,
+        ObligationState.MET,
         LAID_ON,
+        moving=_obligation(ObligationKind.LAYING),
     ),
     "notice_record_report": Move(
         lambda fx, cw: fx("issued_notice"),
@@ -174,11 +203,65 @@ MOVES = {
             notice=o, by=by, on=REPORTED_ON, reference="Written statement"
         ),
         "official",
-        "record_report",
+        "meet",
         "Written statement",
-        NoticeState.ISSUED,
-        NoticeState.ISSUED,
+        ObligationState.OPEN,
+        ObligationState.MET,
         REPORTED_ON,
+        moving=_obligation(ObligationKind.LEGISLATURE_REPORT),
+    ),
+    "obligation_record_done_not_evidenced": Move(
+        _issued_obligation(ObligationKind.LAYING),
+        lambda o, by: services.obligation_record_done(
+            obligation=o,
+            by=by,
+            source="No source gives the date",
+            not_evidenced=True,
+            done_by=datetime.date(2018, 1, 15),
+        ),
+        "official",
+        "record_not_evidenced",
+        "No source gives the date",
+        ObligationState.OPEN,
+        ObligationState.NOT_EVIDENCED,
+        None,
+        changed_on=GIVEN_ON,  # dated from the day it became owed: nothing says when within that time
+    ),
+    "notice_extend_compliance_period": Move(
+        lambda fx, cw: fx("issued_notice"),
+        lambda o, by: services.notice_extend_compliance_period(
+            notice=o,
+            by=by,
+            ends_on=datetime.date(2017, 12, 1),
+            decided_by="The Minister",
+            reason="Time to consult the Board",
+            decided_on=datetime.date(2017, 11, 10),
+        ),
+        "official",
+        "extend_compliance_period",
+        "Extended to 1 December 2017 by The Minister on 10 November 2017 (it ended on 14 November 2017): "
+        "Time to consult the Board",
+        NoticeState.ISSUED,
+        NoticeState.ISSUED,
+        datetime.date(2017, 11, 10),
+    ),
+    "notice_change_board_report_schedule": Move(
+        lambda fx, cw: fx("issued_notice"),
+        lambda o, by: services.notice_change_board_report_schedule(
+            notice=o,
+            by=by,
+            first_month=datetime.date(2017, 11, 1),
+            count=2,
+            reason="Two reports are enough",
+            on=datetime.date(2017, 11, 20),
+        ),
+        "official",
+        "change_board_report_schedule",
+        "Two reports are enough",
+        NoticeState.ISSUED,
+        NoticeState.ISSUED,
+        datetime.date(2017, 11, 20),
+        settles=1,  # the January report, no longer in the schedule
     ),
     "notice_close_as_complied": Move(
         lambda fx, cw: cw.settle_everything(fx("issued_notice")),
@@ -199,6 +282,7 @@ MOVES = {
         NoticeState.ISSUED,
         NoticeState.WITHDRAWN,
         None,
+        settles=COUNCIL_OWES,
     ),
     "notice_escalate": Move(
         lambda fx, cw: fx("issued_notice"),
@@ -216,98 +300,108 @@ MOVES = {
         NoticeState.ISSUED,
         NoticeState.ESCALATED,
         ESCALATED_ON,
+        settles=COUNCIL_OWES,
     ),
     "requirement_submit": Move(
-        lambda fx, cw: cw.requirement(fx("issued_notice"), RequirementState.OPEN, letter="a"),
+        lambda fx, cw: fx("issued_notice").requirements.get(letter="a"),
         lambda o, by: services.requirement_submit(
             requirement=o, by=by, statement="Interim director appointed"
         ),
         "powys_officer",
         "submit",
         "Interim director appointed",
-        RequirementState.OPEN,
-        RequirementState.SUBMITTED,
+        ObligationState.OPEN,
+        ObligationState.SUBMITTED,
         None,
+        moving=_evidence,
     ),
     "requirement_accept": Move(
-        lambda fx, cw: cw.requirement(fx("issued_notice"), RequirementState.SUBMITTED, letter="d"),
+        _requirement(ObligationState.SUBMITTED, "a"),
         lambda o, by: services.requirement_accept(requirement=o, by=by),
         "official",
         "accept",
         "",
-        RequirementState.SUBMITTED,
-        RequirementState.ACCEPTED,
+        ObligationState.SUBMITTED,
+        ObligationState.MET,
         None,
+        moving=_evidence,
     ),
     "requirement_return": Move(
-        lambda fx, cw: cw.requirement(fx("issued_notice"), RequirementState.SUBMITTED),
+        _requirement(ObligationState.SUBMITTED, "g"),
         lambda o, by: services.requirement_return(requirement=o, by=by, reason="Need the letter"),
         "official",
-        "return_to_council",
+        "return_to_owner",
         "Need the letter",
-        RequirementState.SUBMITTED,
-        RequirementState.RETURNED,
+        ObligationState.SUBMITTED,
+        ObligationState.RETURNED,
         None,
+        moving=_evidence,
     ),
     "requirement_withdraw": Move(
-        lambda fx, cw: cw.requirement(fx("issued_notice"), RequirementState.RETURNED),
+        _requirement(ObligationState.RETURNED, "g"),
         lambda o, by: services.requirement_withdraw(requirement=o, by=by, reason="No longer needed"),
         "official",
-        "withdraw",
-        "No longer needed",
-        RequirementState.RETURNED,
-        RequirementState.WITHDRAWN,
+        "release",
+        "Requirement withdrawn: No longer needed",
+        ObligationState.RETURNED,
+        ObligationState.NOT_REQUIRED,
         None,
+        moving=_evidence,
     ),
     "requirement_record_breach": Move(
-        lambda fx, cw: cw.requirement(fx("issued_notice"), RequirementState.OPEN, letter="g"),
+        _requirement(ObligationState.OPEN, "g"),
         lambda o, by: services.requirement_record_breach(requirement=o, by=by, reason="New structure"),
         "official",
-        "record_breach",
+        "breach",
         "New structure",
-        RequirementState.OPEN,
-        RequirementState.BREACHED,
+        ObligationState.OPEN,
+        ObligationState.BREACHED,
         None,
+        moving=_evidence,
     ),
     "plan_submit": Move(
-        lambda fx, cw: cw.plan(fx("issued_notice"), PlanState.DRAFTING),
+        lambda fx, cw: fx("issued_notice").improvement_plan,
         lambda o, by: services.plan_submit(plan=o, by=by, on=PLAN_SUBMITTED_ON, summary="The plan"),
         "powys_officer",
-        "submit",
+        "meet",
         "The plan",
-        PlanState.DRAFTING,
-        PlanState.SUBMITTED,
+        ObligationState.OPEN,
+        ObligationState.MET,
         PLAN_SUBMITTED_ON,
+        moving=lambda plan: _obligation(ObligationKind.IMPROVEMENT_PLAN)(plan.notice),
     ),
     "plan_return": Move(
-        lambda fx, cw: cw.plan(fx("issued_notice"), PlanState.SUBMITTED),
+        lambda fx, cw: cw.plan(fx("issued_notice"), PLAN_SUBMITTED),
         lambda o, by: services.plan_return(plan=o, by=by, reason="No timescales"),
         "official",
-        "return_to_council",
+        "reopen",
         "No timescales",
-        PlanState.SUBMITTED,
-        PlanState.DRAFTING,
+        ObligationState.MET,
+        ObligationState.OPEN,
         None,
+        moving=lambda plan: _obligation(ObligationKind.IMPROVEMENT_PLAN)(plan.notice),
     ),
     "plan_agree": Move(
-        lambda fx, cw: cw.plan(fx("issued_notice"), PlanState.SUBMITTED),
-        lambda o, by: services.plan_agree(plan=o, by=by, on=PLAN_AGREED_ON),
+        lambda fx, cw: cw.plan(fx("issued_notice"), PLAN_SUBMITTED),
+        lambda o, by: services.plan_agree(plan=o, by=by, on=PLAN_AGREED_ON, reason="Board minutes"),
         "official",
-        "agree",
-        "",
-        PlanState.SUBMITTED,
-        PlanState.AGREED,
+        "meet",
+        "Board minutes",
+        ObligationState.OPEN,
+        ObligationState.MET,
         PLAN_AGREED_ON,
+        moving=lambda plan: _obligation(ObligationKind.PLAN_AGREEMENT)(plan.notice),
     ),
     "board_report_submit": Move(
-        lambda fx, cw: cw.board_report(fx("issued_notice"), BoardReportState.DUE),
+        lambda fx, cw: cw.board_report(fx("issued_notice")),
         lambda o, by: services.board_report_submit(report=o, by=by, on=BOARD_REPORT_ON, summary="November"),
         "powys_officer",
-        "submit",
+        "meet",
         "November",
-        BoardReportState.DUE,
-        BoardReportState.SUBMITTED,
+        ObligationState.OPEN,
+        ObligationState.MET,
         BOARD_REPORT_ON,
+        moving=lambda report: Obligation.objects.get(board_report=report),
     ),
     "intervention_bring_into_force": Move(
         lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.PROPOSED),
@@ -367,18 +461,23 @@ def moved(request, casework):
     return {
         "move": move,
         "obj": obj,
+        "moving": reread(move.moving(obj)),
         "person": person,
-        "logs": list(TransitionLog.objects.filter(id__gt=last_log)),
+        "logs": list(TransitionLog.objects.filter(id__gt=last_log).order_by("id")),
         "history": _history_rows_since(last_history),
     }
 
 
+def _is_log_of(log, obj) -> bool:
+    return (log.content_type_id, log.object_id) == (ContentType.objects.get_for_model(obj).pk, obj.pk)
+
+
 @pytest.mark.parametrize("moved", MOVES, indirect=True)
 def test_the_history_says_who_why_and_the_new_state(moved):
-    move, obj = moved["move"], moved["obj"]
+    move, moving = moved["move"], moved["moving"]
     expected_reason = f"{move.transition}: {move.reason}" if move.reason else move.transition
 
-    row = obj.history.first()
+    row = moving.history.first()
 
     assert (row.history_user, row.history_change_reason, row.state, row.history_type) == (
         moved["person"],
@@ -386,23 +485,22 @@ def test_the_history_says_who_why_and_the_new_state(moved):
         move.target,
         "~",
     )
-    assert reread(obj).state == move.target
-    # Every history row the service wrote (deadlines met, submissions decided...) is theirs too.
+    assert moving.state == move.target
+    if isinstance(moving, Obligation):
+        # The day the change took effect in the world, from which the past is rebuilt.
+        assert row.changed_on == (move.changed_on or move.occurred_on or timezone.localdate())
+    # Every history row the service wrote (obligations moved, submissions decided...) is theirs too.
     assert {r.history_user for r in moved["history"]} == {moved["person"]}
     assert all(r.history_change_reason for r in moved["history"])
 
 
 @pytest.mark.parametrize("moved", MOVES, indirect=True)
-def test_exactly_one_transition_log_row_is_written(moved):
-    move, obj = moved["move"], moved["obj"]
+def test_exactly_one_transition_log_row_is_written_for_what_moved(moved):
+    move, moving = moved["move"], moved["moving"]
 
-    [log] = moved["logs"]
+    [log] = [log for log in moved["logs"] if _is_log_of(log, moving)]
 
-    assert (log.content_type, log.object_id, log.object_repr) == (
-        ContentType.objects.get_for_model(obj),
-        obj.pk,
-        str(obj),
-    )
+    assert log.object_repr == str(moving)
     assert (log.transition, log.source_state, log.target_state, log.by, log.reason) == (
         move.transition,
         move.source,
@@ -412,18 +510,46 @@ def test_exactly_one_transition_log_row_is_written(moved):
     )
     assert log.occurred_on == (move.occurred_on or timezone.localdate())
     assert log.recorded_at <= timezone.now()
+    # Anything else logged is what the move settled: each obligation on its own row, same person.
+    others = [log for log in moved["logs"] if not _is_log_of(log, moving)]
+    assert len(others) == move.settles
+    assert {(o.content_type.model, o.transition, o.target_state, o.by) for o in others} <= {
+        ("obligation", "release", ObligationState.NOT_REQUIRED, moved["person"])
+    }
     # V3: simple-history leaves the user and reason on the instance unless they are cleared,
     # and the next unrelated save would be credited to the same person and reason.
-    assert not hasattr(obj, "_history_user")
-    assert not hasattr(obj, "_change_reason")
+    assert not hasattr(moved["obj"], "_history_user")
+    assert not hasattr(moved["obj"], "_change_reason")
+
+
+@pytest.mark.parametrize("end", ["notice_withdraw", "notice_escalate"])
+def test_ending_a_notice_settles_what_the_council_owes_with_who_and_why(
+    end, issued_notice, official, casework
+):
+    MOVES[end].act(issued_notice, official)
+
+    council = issued_notice.obligations.filter(owner=Owner.COUNCIL)
+    assert council.count() == COUNCIL_OWES
+    for obligation in council:
+        row = obligation.history.first()
+        assert (row.history_user, row.state, row.not_required_on) == (
+            official,
+            ObligationState.NOT_REQUIRED,
+            row.changed_on,
+        )
+        assert row.history_change_reason.startswith("release: The notice ")
+    # The Ministers' s151(3) duties arose from giving the notice: they stay owed, untouched.
+    ministers = issued_notice.obligations.filter(owner=Owner.MINISTERS)
+    assert {(o.state, o.history.count()) for o in ministers} == {(ObligationState.OPEN, 1)}
 
 
 def test_the_next_plain_save_is_not_credited_to_the_last_person(issued_notice, official):
-    services.notice_record_laying(notice=issued_notice, by=official, on=LAID_ON, reference="Laid")
+    laying = issued_notice.obligations.get(kind=ObligationKind.LAYING)
+    services.obligation_record_done(obligation=laying, by=official, on=LAID_ON, source="Laid")
 
-    issued_notice.save()
+    laying.save()
 
-    row = issued_notice.history.first()
+    row = laying.history.first()
     assert (row.history_user, row.history_change_reason) == (None, None)
 
 
@@ -431,27 +557,32 @@ def test_issuing_credits_every_row_it_opens_to_the_official(draft_notice, offici
     services.notice_issue(notice=draft_notice, by=official, on=GIVEN_ON)
     notice = reread(draft_notice)
 
-    deadline_rows = [d.history.get() for d in notice.deadlines.all()]
+    obligation_rows = [o.history.get() for o in notice.obligations.all()]
     plan_rows = list(notice.improvement_plan.history.all())
     report_rows = [r.history.get() for r in notice.board_reports.all()]
-    requirement_d = notice.requirements.get(letter="d").history.first()
 
-    assert sorted(d.kind for d in notice.deadlines.all()) == sorted(
-        [DeadlineKind.COMPLIANCE, DeadlineKind.LAYING, DeadlineKind.REPORT] + [DeadlineKind.BOARD_REPORT] * 3
+    assert sorted(o.kind for o in notice.obligations.all()) == sorted(
+        [ObligationKind.REQUIREMENT] * 3  # (a), (f), (g): answered by evidence
+        + [ObligationKind.BOARD_REPORT] * 3  # (c): one per month of the schedule
+        + [ObligationKind.IMPROVEMENT_PLAN, ObligationKind.PLAN_AGREEMENT]  # (d) and (e)
+        + [ObligationKind.LAYING, ObligationKind.LEGISLATURE_REPORT]  # the Ministers' s151(3) duties
     )
-    assert {(r.history_type, r.history_user, r.history_change_reason) for r in deadline_rows} == {
-        ("+", official, "computed on issue")
-    }
+    assert {
+        (r.history_type, r.history_user, r.history_change_reason, r.state, r.changed_on)
+        for r in obligation_rows
+    } == {("+", official, "opened", ObligationState.OPEN, GIVEN_ON)}
     assert [(r.history_type, r.history_user, r.history_change_reason) for r in plan_rows] == [
         ("+", official, "opened on issue")
     ]
     assert len(report_rows) == 3
     assert {(r.history_type, r.history_user, r.history_change_reason) for r in report_rows} == {
-        ("+", official, "slot opened on issue")
+        ("+", official, "scheduled")
     }
-    assert (requirement_d.history_user, requirement_d.history_change_reason) == (
+    issue = notice.history.first()
+    assert (issue.history_user, issue.history_change_reason, issue.state) == (
         official,
-        "deadline set on issue",
+        "issue",
+        NoticeState.ISSUED,
     )
 
 

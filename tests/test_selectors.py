@@ -5,6 +5,8 @@ import pytest
 from inspections import permissions as inspection_permissions
 from inspections.selectors import inspections_for_user
 from intervention import permissions, selectors
+from intervention.choices import Owner
+from intervention.obligations import selectors as obligation_selectors
 from tests.factories import CaseFactory, InspectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,12 +69,32 @@ def test_inspections_and_cases_for_user_agree_with_the_predicates(world, people,
         assert (case.pk in visible_cases) is permissions.can_view_case(case, user)
 
 
-def test_council_officer_sees_only_their_councils_requirements_and_deadlines(
+def test_council_officer_sees_only_their_councils_requirements_and_obligations(
     world, powys_officer, cardiff_officer
 ):
-    assert selectors.requirements_for_user(powys_officer).count() == world["issued"].requirements.count()
-    assert selectors.deadlines_for_user(powys_officer).count() == world["issued"].deadlines.count()
+    issued = world["issued"]
+    assert selectors.requirements_for_user(powys_officer).count() == issued.requirements.count()
+    assert set(obligation_selectors.obligations_for_user(powys_officer)) == set(issued.obligations.all())
     assert not selectors.requirements_for_user(cardiff_officer).exists()
-    assert not selectors.deadlines_for_user(cardiff_officer).exists()
+    assert not obligation_selectors.obligations_for_user(cardiff_officer).exists()
+    assert not obligation_selectors.owed_to_user(cardiff_officer).exists()
     assert not selectors.plans_for_user(cardiff_officer).exists()
     assert not selectors.board_reports_for_user(cardiff_officer).exists()
+
+
+@pytest.mark.parametrize(
+    "who, owners",
+    [
+        # A council officer's dashboard, reminders and feed: their council's, never the Ministers' duties.
+        ("powys_officer", {Owner.COUNCIL}),
+        ("official", {Owner.COUNCIL, Owner.MINISTERS}),
+        ("inspector", {Owner.COUNCIL}),
+        ("cardiff_officer", set()),
+        ("administrator", set()),
+    ],
+)
+def test_owed_to_user_gives_each_person_only_what_they_follow(world, people, who, owners):
+    issued = world["issued"]
+    found = list(obligation_selectors.owed_to_user(people[who]))
+    assert {o.owner for o in found} == owners
+    assert set(found) == set(issued.obligations.filter(owner__in=owners))

@@ -21,12 +21,11 @@ from inspections import services as inspection_services
 from inspections.choices import InspectionState
 from intervention import services
 from intervention.choices import (
-    BoardReportState,
     InterventionPower,
     InterventionState,
     NoticeState,
-    PlanState,
-    RequirementState,
+    ObligationKind,
+    ObligationState,
 )
 
 from .factories import FindingFactory, InspectionFactory
@@ -34,7 +33,7 @@ from .factories import FindingFactory, InspectionFactory
 if TYPE_CHECKING:
     from accounts.models import Organisation, User
     from inspections.models import Inspection
-    from intervention.models import BoardReport, ImprovementPlan, Intervention, Requirement, WarningNotice
+    from intervention.models import BoardReport, ImprovementPlan, Intervention, Obligation, WarningNotice
 
 PROJECT_APPS = ("accounts", "inspections", "intervention")
 
@@ -55,6 +54,10 @@ CLOSED_ON = datetime.date(2020, 7, 1)
 
 # A notice withdrawn while still a draft: never given to the council.
 WITHDRAWN_DRAFT = "withdrawn_draft"
+
+# The improvement plan's steps (its obligations): submitted, then agreed with the Board.
+PLAN_SUBMITTED = "submitted"
+PLAN_AGREED = "agreed"
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -126,10 +129,16 @@ class Casework:
         return services.notice_issue(notice=notice, by=self.official, on=GIVEN_ON)
 
     def settle_everything(self, notice: WarningNotice) -> WarningNotice:
-        """Accept every requirement and agree the plan, so the notice can close as complied."""
-        for requirement in notice.requirements.all():
-            self.requirement(notice, RequirementState.ACCEPTED, letter=requirement.letter)
-        self.plan(notice, PlanState.AGREED)
+        """Meet everything the council owes (evidence accepted, plan agreed, reports sent).
+
+        The notice can then be closed as complied.
+        """
+        for obligation in notice.obligations.filter(kind=ObligationKind.REQUIREMENT):
+            self.requirement(notice, ObligationState.MET, letter=obligation.requirement.letter)
+        if notice.obligations.filter(kind=ObligationKind.IMPROVEMENT_PLAN).exists():
+            self.plan(notice, PLAN_AGREED)
+        for report in notice.board_reports.order_by("month"):
+            services.board_report_submit(report=report, by=self.officer, on=BOARD_REPORT_ON, summary="Report")
         return reread(notice)
 
     def notice(self, draft: WarningNotice, state: str) -> WarningNotice:
@@ -163,34 +172,39 @@ class Casework:
 
     # Work on an issued notice --------------------------------------------------------------
 
-    def requirement(self, notice: WarningNotice, state: str, *, letter: str = "g") -> Requirement:
-        """Return requirement `letter` of an issued notice, moved to `state`."""
+    def requirement(self, notice: WarningNotice, state: str, *, letter: str = "g") -> Obligation:
+        """Return what the council owes for requirement `letter` (answered by evidence), moved to `state`.
+
+        `state` is an ObligationState: submitted, returned, met (accepted), not required (withdrawn)
+        or breached.
+        """
         requirement = notice.requirements.get(letter=letter)
-        if state in (RequirementState.SUBMITTED, RequirementState.RETURNED, RequirementState.ACCEPTED):
+        obligation = requirement.obligations.get(kind=ObligationKind.REQUIREMENT)
+        if state in (ObligationState.SUBMITTED, ObligationState.RETURNED, ObligationState.MET):
             services.requirement_submit(requirement=requirement, by=self.officer, statement="Done.")
-        if state == RequirementState.RETURNED:
+        if state == ObligationState.RETURNED:
             services.requirement_return(requirement=requirement, by=self.official, reason="Need more.")
-        elif state == RequirementState.ACCEPTED:
+        elif state == ObligationState.MET:
             services.requirement_accept(requirement=requirement, by=self.official)
-        elif state == RequirementState.WITHDRAWN:
+        elif state == ObligationState.NOT_REQUIRED:
             services.requirement_withdraw(requirement=requirement, by=self.official, reason="Not needed.")
-        elif state == RequirementState.BREACHED:
+        elif state == ObligationState.BREACHED:
             services.requirement_record_breach(requirement=requirement, by=self.official, reason="Broken.")
-        return reread(requirement)
+        return reread(obligation)
 
     def plan(self, notice: WarningNotice, state: str) -> ImprovementPlan:
-        """Return the improvement plan of an issued notice, moved to `state`."""
+        """Return the improvement plan of an issued notice, submitted (PLAN_SUBMITTED) or also agreed."""
         plan = notice.improvement_plan
-        if state in (PlanState.SUBMITTED, PlanState.AGREED):
+        if state in (PLAN_SUBMITTED, PLAN_AGREED):
             services.plan_submit(plan=plan, by=self.officer, on=PLAN_SUBMITTED_ON, summary="The plan")
-        if state == PlanState.AGREED:
+        if state == PLAN_AGREED:
             services.plan_agree(plan=plan, by=self.official, on=PLAN_AGREED_ON)
         return reread(plan)
 
-    def board_report(self, notice: WarningNotice, state: str) -> BoardReport:
-        """Return the first monthly Board report slot of an issued notice, moved to `state`."""
+    def board_report(self, notice: WarningNotice, *, submitted: bool = False) -> BoardReport:
+        """Return the first monthly Board report of an issued notice, sent if `submitted`."""
         report = notice.board_reports.order_by("month").first()
-        if state == BoardReportState.SUBMITTED:
+        if submitted:
             services.board_report_submit(report=report, by=self.officer, on=BOARD_REPORT_ON, summary="Nov")
         return reread(report)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -18,24 +18,20 @@ from accounts.history import HIDDEN_FIELDS, action_label
 from .. import calendars
 from ..models import (
     BoardReport,
-    Deadline,
+    CarryOverDecision,
     EvidenceFile,
     Ground,
     ImprovementPlan,
     Intervention,
     InterventionCase,
     NoticeGround,
+    Obligation,
     Requirement,
+    RequirementVariation,
     Submission,
     WarningNotice,
 )
 from .rebuild import STATEFUL_MODELS, _content_types, _logs_of, _state_label
-
-if TYPE_CHECKING:
-    pass
-
-
-# The chronology ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -55,18 +51,25 @@ class ChronologyEvent:
     changes: str = ""
 
 
+# Transitions recording that something was done without the date it was done.
+UNDATED_TRANSITIONS = frozenset({Obligation.record_not_evidenced.__name__})
+
+
 def _history_querysets(
     case: InterventionCase, notice_ids: list[int]
 ) -> list[tuple[type[models.Model], QuerySet]]:
     """Return the history rows the chronology reads: the case, its notices and everything on them."""
     requirement_ids = Requirement.history.filter(notice_id__in=notice_ids).values("id")
     submission_ids = Submission.history.filter(requirement_id__in=requirement_ids).values("id")
+    owed = Obligation.history.filter(Q(notice_id__in=notice_ids) | Q(carried_to_id__in=notice_ids))
     return [
         (InterventionCase, InterventionCase.history.filter(id=case.pk)),
         (WarningNotice, WarningNotice.history.filter(id__in=notice_ids)),
         (NoticeGround, NoticeGround.history.filter(notice_id__in=notice_ids)),
         (Requirement, Requirement.history.filter(notice_id__in=notice_ids)),
-        (Deadline, Deadline.history.filter(notice_id__in=notice_ids)),
+        (Obligation, Obligation.history.filter(id__in=owed.values("id"))),
+        (RequirementVariation, RequirementVariation.history.filter(addendum_id__in=notice_ids)),
+        (CarryOverDecision, CarryOverDecision.history.filter(follow_up_id__in=notice_ids)),
         (ImprovementPlan, ImprovementPlan.history.filter(notice_id__in=notice_ids)),
         (BoardReport, BoardReport.history.filter(notice_id__in=notice_ids)),
         (Intervention, Intervention.history.filter(notice_id__in=notice_ids)),
@@ -133,7 +136,7 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
     # Objects whose history rows are missing (written in bulk) still have their transitions listed.
     wanted += [
         (model, model.objects.filter(notice_id__in=notice_ids).values("pk"))
-        for model in (Requirement, ImprovementPlan, BoardReport, Intervention)
+        for model in (Obligation, Intervention)
     ]
     logs = _logs_of(ct, wanted).select_related("by__organisation").order_by("recorded_at", "id")
 
@@ -147,7 +150,8 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
                 len(events),
                 ChronologyEvent(
                     event_on=log.occurred_on,
-                    dated_by_recording=False,
+                    # Done on a date not on record: the only date there is, is when it was recorded.
+                    dated_by_recording=log.transition in UNDATED_TRANSITIONS,
                     recorded_at=log.recorded_at,
                     who=log.by,
                     subject=f"{capfirst(str(model._meta.verbose_name))}: {log.object_repr}",
@@ -218,8 +222,19 @@ def _names(histories: list[tuple[type[models.Model], list[Any]]]) -> dict[tuple[
             names[(model, row.id)] = row.title
     for row in rows_of.get(Requirement, []):
         names[(Requirement, row.id)] = f"({row.letter}) {row.text[:80]}"  # as Requirement.__str__
-    for row in rows_of.get(Deadline, []):
-        names[(Deadline, row.id)] = row.label
+    owed_ids = {row.id for row in rows_of.get(Obligation, [])}
+    for obligation in Obligation.objects.filter(pk__in=owed_ids).select_related(
+        "requirement", "board_report", "notice"
+    ):
+        names[(Obligation, obligation.pk)] = obligation.label
+    for row in rows_of.get(RequirementVariation, []):
+        names[(RequirementVariation, row.id)] = names.get(
+            (Requirement, row.requirement_id), f"#{row.requirement_id}"
+        )
+    for row in rows_of.get(CarryOverDecision, []):
+        names[(CarryOverDecision, row.id)] = names.get(
+            (Obligation, row.obligation_id), f"#{row.obligation_id}"
+        )
     for row in rows_of.get(ImprovementPlan, []):
         names[(ImprovementPlan, row.id)] = names.get((WarningNotice, row.notice_id), "")
     for row in rows_of.get(BoardReport, []):

@@ -1,39 +1,31 @@
-"""An intervention case as it stood at the end of a chosen day, and its chronology: read-only selectors.
+"""An intervention case as it stood at the end of a chosen day: read-only, rebuilt from the record.
 
 How the past is rebuilt (nothing here writes, and nothing is read from today's states):
 
-- States come from the transition log. Each row carries the date the event happened
-  (`occurred_on`), which may be long before the row was recorded (the Powys demo records 2017
-  events today). An object's state at the end of day D is the target of its last logged
-  transition dated on or before D; before its first transition it is in its first row's source
-  state (or, with no transition at all, the state every such object starts in: state fields are
-  protected, so a state never changes without a logged transition). A step can never take effect
-  before the step it followed, so a step dated earlier than its predecessor counts from the
-  predecessor's date.
-- Existence comes from business dates: a case exists from `opened_on`; a notice's requirements,
-  deadlines, improvement plan and Board report slots exist from the day the notice was given (they
-  are created when it is issued); an intervention from the day it was proposed. A draft has no
-  date of event, so (for officials only) a notice still a draft at D is shown if its first history
-  row was recorded by D, and the page says that date is the date recorded.
-- Whether a deadline was met comes from the deadline's history: each change of its "met on" date
-  takes effect on the date of the transition that caused it (submitting the plan, accepting a
-  requirement, returning the plan...), found as the last logged transition of the deadline's own
-  objects recorded at or before the change. A change with no such transition is dated by when it
-  was recorded, and the page says so.
-- A requirement is judged by its own state at D, not only by its deadline: one with Welsh
-  Government for review is not overdue, one accepted is met (on the day its accepted evidence was
-  submitted). A requirement due by the end of the compliance period shares that deadline with the
-  improvement plan, whose submission alone meets it, so the deadline's "met on" says nothing
-  about the requirement.
-- The words of a notice, a requirement or a deadline (letters, texts, due dates) are fixed once
-  the notice is given, so they are read from the current rows.
+- A notice's and a case's states come from the transition log. Each row carries the date the
+  event happened (`occurred_on`), which may be long before the row was recorded (the Powys demo
+  records 2017 events today). An object's state at the end of day D is the target of its last
+  logged transition dated on or before D; before its first transition it is in its first row's
+  source state. A step can never take effect before the step it followed, so a step dated
+  earlier than its predecessor counts from the predecessor's date.
+- What is owed, and what was recorded about it, come from each obligation's history rows: every
+  change of an obligation records the day it took effect in the world (`changed_on`), so the
+  obligation at the end of D is its last history row that had taken effect by D (counted in the
+  order recorded, each no earlier than the one before). An obligation whose first row takes
+  effect after D was not yet owed. A due date moved because the calendar was corrected (an
+  extra non-working day recorded) is no event in the case: like every status here, it is judged
+  by the calendar as now known, so the move does not date the facts recorded after it.
+- Its status at D is then derived by obligations/status.py, the same code every live page uses,
+  with D as "today": the case as it stood and the live pages cannot disagree about a day.
+- The words of a requirement are those in force at D: an addendum's new words apply from the day
+  the addendum was given.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -46,23 +38,24 @@ from django.utils.translation import gettext as _
 from accounts.models import TransitionLog
 from accounts.permissions import is_official
 
-from .. import calendars, deadlines
-from ..choices import DeadlineKind, DeadlineUnit, NoticeState, PlanState, RequirementState
+from .. import calendars
+from ..choices import ObligationKind, Owner
 from ..models import (
-    BoardReport,
-    Deadline,
-    ImprovementPlan,
     Intervention,
     InterventionCase,
+    Obligation,
     Requirement,
+    RequirementVariation,
     WarningNotice,
+    facts_of,
 )
+from ..obligations import status as rules
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 # The objects of a case whose state moves, in the order the chronology names them.
-STATEFUL_MODELS = (InterventionCase, WarningNotice, Requirement, ImprovementPlan, BoardReport, Intervention)
+STATEFUL_MODELS = (InterventionCase, WarningNotice, Obligation, Intervention)
 
 
 # Rebuilding states from the transition log ---------------------------------------------------
@@ -136,103 +129,107 @@ def _state_label(model: type[models.Model], state: str) -> str:
     return str(dict(model._meta.get_field("state").flatchoices).get(state, state))
 
 
-# Rebuilding whether a deadline was met from its history --------------------------------------
+def _content_types() -> dict[type[models.Model], int]:
+    found = ContentType.objects.get_for_models(*STATEFUL_MODELS, for_concrete_models=True)
+    return {model: content_type.pk for model, content_type in found.items()}
 
 
-@dataclass(frozen=True)
-class MetChange:
-    """A change to a deadline's "met on" date, and the day it took effect."""
+def _logs_of(
+    ct: dict[type[models.Model], int], wanted: list[tuple[type[models.Model], list[int] | QuerySet]]
+) -> QuerySet:
+    """Return the transition-log rows of the objects named: ids, or a queryset of ids run as a subquery."""
+    condition = Q(pk__in=[])
+    for model, ids in wanted:
+        if isinstance(ids, QuerySet) or ids:
+            condition |= Q(content_type_id=ct[model], object_id__in=ids)
+    return TransitionLog.objects.filter(condition)
 
-    met_on: datetime.date | None
-    effective_on: datetime.date
-    dated_by_recording: bool  # no transition caused it: dated by when it was recorded
+
+# Obligations as they stood ---------------------------------------------------------------------
 
 
-def met_changes(history_rows: list[Any], causes: list[Step]) -> list[MetChange]:
-    """Return the changes of one deadline's "met on" date, each dated by the transition behind it.
+@dataclass
+class ObligationAsAt:
+    """An obligation at the end of a day: its history row then, and the status derived from it."""
 
-    `history_rows` are the deadline's history rows in the order recorded; `causes` are the steps of
-    the objects that can meet or reopen it (its notice, plan, Board report and requirements), in
-    the order recorded. Each change takes the date of the last of those steps recorded at or
-    before it (they are written in the same action, the step first).
+    obligation: Obligation  # today's row: what it is (kind, requirement, report), never its facts
+    row: Any  # the history row in effect at the end of the day
+    status: rules.Status
+
+    @property
+    def label(self) -> str:
+        return self.obligation.label
+
+    @property
+    def notice_id(self) -> int:
+        return self.row.notice_id
+
+    @property
+    def carried_to_id(self) -> int | None:
+        return self.row.carried_to_id
+
+    @property
+    def owner(self) -> str:
+        return self.row.owner
+
+    @property
+    def due_on(self) -> datetime.date | None:
+        return self.row.due_on
+
+
+def history_in_effect(rows: list[Any], day: datetime.date) -> Any | None:
+    """Return the history row of one obligation in effect at the end of `day` (None: not yet owed).
+
+    `rows` come in the order recorded; each takes effect on its `changed_on`, or on the day the
+    row before it took effect if that is later.
     """
-    changes: list[MetChange] = []
-    previous: datetime.date | None = None
-    for row in history_rows:
-        if row.met_on == previous:
-            continue
-        previous = row.met_on
-        cause = None
-        for step in causes:
-            if step.recorded_at > row.history_date:
-                break
-            cause = step
-        if cause is not None:
-            effective, by_recording = cause.effective_on, False
-        else:
-            effective, by_recording = timezone.localdate(row.history_date), True
-        if changes and changes[-1].effective_on > effective:
-            effective = changes[-1].effective_on
-        changes.append(MetChange(met_on=row.met_on, effective_on=effective, dated_by_recording=by_recording))
-    return changes
-
-
-def met_on_as_at(changes: list[MetChange], day: datetime.date) -> tuple[datetime.date | None, bool]:
-    """Return the "met on" date in effect at the end of `day`, and whether a recorded date was used."""
-    met_on, by_recording = None, False
-    for change in changes:
-        if change.effective_on > day:
+    found, effective = None, None
+    for row in rows:
+        if row.history_type == "-":
+            return found if effective is not None and effective <= day else None
+        effective = row.changed_on if effective is None else max(effective, row.changed_on)
+        if effective > day:
             break
-        met_on, by_recording = change.met_on, change.dated_by_recording
-    return met_on, by_recording
+        found = row
+    return found
+
+
+def obligations_as_at(
+    obligations: Iterable[Obligation],
+    day: datetime.date,
+    *,
+    calendar: calendars.WorkingCalendar | None = None,
+) -> list[ObligationAsAt]:
+    """Return the obligations owed (or settled) at the end of `day`, with their statuses then.
+
+    Two queries, whatever the number: the obligations' history rows, read once.
+    """
+    calendar = calendar or calendars.WorkingCalendar()
+    obligations = {o.pk: o for o in obligations}
+    rows_of: dict[int, list[Any]] = defaultdict(list)
+    history = Obligation.history.filter(id__in=list(obligations)).order_by("history_date", "history_id")
+    for row in history:
+        rows_of[row.id].append(row)
+    result = []
+    for pk, obligation in obligations.items():
+        row = history_in_effect(rows_of.get(pk, []), day)
+        if row is None:
+            continue
+        status = rules.derive(facts_of(row), today=day, non_working=calendar)
+        result.append(ObligationAsAt(obligation=obligation, row=row, status=status))
+    result.sort(key=lambda item: (item.row.position, item.obligation.pk))
+    return result
 
 
 # The case as at a day ------------------------------------------------------------------------
 
 
 @dataclass
-class DeadlineAsAt:
-    deadline: Deadline
-    met_on: datetime.date | None
-    # "met", "overdue", "due" or "lapsed" (not met, but the notice was no longer in force); for a
-    # requirement also "with_government" (submitted, awaiting review) or "withdrawn" (not required).
-    status: str
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.status == "overdue"
-
-
-@dataclass
 class RequirementAsAt:
     requirement: Requirement
-    state: str
-    state_label: str
-    since: datetime.date | None
-    deadline: DeadlineAsAt | None
-
-
-@dataclass
-class PlanAsAt:
-    plan: ImprovementPlan
-    state: str
-    state_label: str
-    submitted_on: datetime.date | None
-    agreed_on: datetime.date | None
-    deadline: DeadlineAsAt
-    # For a working-day compliance period: the working day the plan came in on (or, if not yet,
-    # how many working days had passed by the chosen day) out of the days allowed.
-    working_day: int | None = None
-    working_days_allowed: int | None = None
-
-
-@dataclass
-class BoardReportAsAt:
-    report: BoardReport
-    state: str
-    state_label: str
-    submitted_on: datetime.date | None
-    deadline: DeadlineAsAt
+    text: str
+    status: rules.Status
+    obligations: list[ObligationAsAt]
 
 
 @dataclass
@@ -249,24 +246,32 @@ class NoticeAsAt:
     state: str
     state_label: str
     given_on: datetime.date | None
-    laid_on: datetime.date | None = None
-    reported_on: datetime.date | None = None
-    deadlines: list[DeadlineAsAt] = field(default_factory=list)
+    obligations: list[ObligationAsAt] = field(default_factory=list)
     requirements: list[RequirementAsAt] = field(default_factory=list)
-    plan: PlanAsAt | None = None
-    board_reports: list[BoardReportAsAt] = field(default_factory=list)
     interventions: list[InterventionAsAt] = field(default_factory=list)
 
+    def of_kind(self, *kinds: str) -> list[ObligationAsAt]:
+        return [o for o in self.obligations if o.obligation.kind in kinds]
+
     @property
-    def overdue(self) -> list[DeadlineAsAt]:
-        """The deadlines overdue, and the requirements overdue on a deadline the plan met (shared)."""
-        listed = {id(row) for row in self.deadlines}
-        shared = [
-            row.deadline
-            for row in self.requirements
-            if row.deadline is not None and row.deadline.is_overdue and id(row.deadline) not in listed
-        ]
-        return [row for row in self.deadlines if row.is_overdue] + shared
+    def plan(self) -> ObligationAsAt | None:
+        return next(iter(self.of_kind(ObligationKind.IMPROVEMENT_PLAN)), None)
+
+    @property
+    def agreement(self) -> ObligationAsAt | None:
+        return next(iter(self.of_kind(ObligationKind.PLAN_AGREEMENT)), None)
+
+    @property
+    def board_reports(self) -> list[ObligationAsAt]:
+        return self.of_kind(ObligationKind.BOARD_REPORT)
+
+    @property
+    def duties(self) -> list[ObligationAsAt]:
+        return [o for o in self.obligations if o.owner == Owner.MINISTERS]
+
+    @property
+    def overdue(self) -> list[ObligationAsAt]:
+        return [o for o in self.obligations if o.status.code == rules.OVERDUE]
 
 
 @dataclass
@@ -280,13 +285,17 @@ class CaseAsAt:
     recorded_date_notes: list[str] = field(default_factory=list)
 
 
-def _content_types() -> dict[type[models.Model], int]:
-    found = ContentType.objects.get_for_models(*STATEFUL_MODELS, for_concrete_models=True)
-    return {model: content_type.pk for model, content_type in found.items()}
+def text_as_at(requirement: Requirement, variations: list[RequirementVariation], day: datetime.date) -> str:
+    """Return a requirement's words at the end of `day`: undo the amendments given after it."""
+    text = requirement.text
+    for variation in sorted(variations, key=lambda v: (v.applied_on, v.pk), reverse=True):
+        if variation.applied_on and variation.applied_on > day and variation.previous_text:
+            text = variation.previous_text
+    return text
 
 
 def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notices: QuerySet) -> CaseAsAt:
-    """Return the case as it stood at the end of `day`: its notices and everything on them.
+    """Return the case as it stood at the end of `day`: its notices and what was owed under each.
 
     `notices` is the case's notices the person may see today; a notice that was still a draft at
     the end of `day` is shown only to officials. A fixed number of queries, whatever the size.
@@ -294,23 +303,23 @@ def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notice
     notices = list(notices.order_by("given_on", "created_at", "id"))
     notice_ids = [n.pk for n in notices]
     requirements = list(Requirement.objects.filter(notice_id__in=notice_ids).order_by("position", "letter"))
-    deadline_rows = list(Deadline.objects.filter(notice_id__in=notice_ids).order_by("due_on", "id"))
-    plans = list(ImprovementPlan.objects.filter(notice_id__in=notice_ids))
-    reports = list(BoardReport.objects.filter(notice_id__in=notice_ids).order_by("month"))
+    variations: dict[int, list[RequirementVariation]] = defaultdict(list)
+    for variation in RequirementVariation.objects.filter(
+        requirement__in=requirements, applied_on__isnull=False
+    ):
+        variations[variation.requirement_id].append(variation)
+    obligations = Obligation.objects.filter(
+        Q(notice_id__in=notice_ids) | Q(carried_to_id__in=notice_ids)
+    ).select_related("requirement", "board_report", "notice")
+    owed = obligations_as_at(obligations, day)
     interventions = list(Intervention.objects.filter(notice_id__in=notice_ids).order_by("proposed_on", "id"))
     ct = _content_types()
     wanted = [
         (InterventionCase, [case.pk]),
         (WarningNotice, notice_ids),
-        (Requirement, [r.pk for r in requirements]),
-        (ImprovementPlan, [p.pk for p in plans]),
-        (BoardReport, [r.pk for r in reports]),
         (Intervention, [i.pk for i in interventions]),
     ]
     steps = timelines(_logs_of(ct, wanted).order_by("recorded_at", "id"))
-    deadline_history: dict[int, list[Any]] = defaultdict(list)
-    for row in Deadline.history.filter(notice_id__in=notice_ids).order_by("history_date", "history_id"):
-        deadline_history[row.id].append(row)
     drafted_on = {
         row["id"]: timezone.localdate(row["history_date"])
         for row in WarningNotice.history.filter(id__in=notice_ids, history_type="+").values(
@@ -320,9 +329,6 @@ def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notice
 
     def steps_of(model: type[models.Model], pk: int) -> list[Step]:
         return steps.get((ct[model], pk), [])
-
-    starts = [d.start_on for d in deadline_rows]
-    calendar = _WorkingCalendar(min(starts, default=day), max(day, *starts) if starts else day)
 
     case_state, _since = state_on(
         steps_of(InterventionCase, case.pk), day, initial=_initial_state(InterventionCase)
@@ -334,17 +340,19 @@ def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notice
         state_label=_state_label(InterventionCase, case_state),
         notices=[],
     )
-    by_notice: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    owed_under: dict[int, list[ObligationAsAt]] = defaultdict(list)
+    for item in owed:
+        owed_under[item.carried_to_id or item.notice_id].append(item)
+    answering: dict[int, list[ObligationAsAt]] = defaultdict(list)
+    for item in owed:
+        if item.obligation.requirement_id:
+            answering[item.obligation.requirement_id].append(item)
+    requirements_of: dict[int, list[Requirement]] = defaultdict(list)
     for requirement in requirements:
-        by_notice[requirement.notice_id]["requirements"].append(requirement)
-    for deadline in deadline_rows:
-        by_notice[deadline.notice_id]["deadlines"].append(deadline)
-    for plan in plans:
-        by_notice[plan.notice_id]["plans"].append(plan)
-    for report in reports:
-        by_notice[report.notice_id]["reports"].append(report)
+        requirements_of[requirement.notice_id].append(requirement)
+    interventions_of: dict[int, list[Intervention]] = defaultdict(list)
     for intervention in interventions:
-        by_notice[intervention.notice_id]["interventions"].append(intervention)
+        interventions_of[intervention.notice_id].append(intervention)
 
     for notice in notices:
         notice_steps = steps_of(WarningNotice, notice.pk)
@@ -370,71 +378,20 @@ def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notice
         result.notices.append(row)
         if issued is None:
             continue  # a draft's contents are not rebuilt: nothing on it had started
-        laid = last_step_on(notice_steps, day, "record_laying")
-        reported = last_step_on(notice_steps, day, "record_report")
-        row.laid_on = laid.occurred_on if laid else None
-        row.reported_on = reported.occurred_on if reported else None
-        parts = by_notice[notice.pk]
-        causes_of = _deadline_causes(notice, parts, steps_of)
-        in_force = state == NoticeState.ISSUED
-        deadline_map = {}
-        for deadline in parts["deadlines"]:
-            changes = met_changes(deadline_history.get(deadline.pk, []), causes_of(deadline))
-            met_on, by_recording = met_on_as_at(changes, day)
-            if by_recording:
-                result.recorded_date_notes.append(
-                    _(
-                        "A change to the deadline “%(label)s” has no date of event; the date it was "
-                        "recorded is used."
-                    )
-                    % {"label": deadline.label}
-                )
-            deadline_map[deadline.pk] = DeadlineAsAt(
-                deadline=deadline,
-                met_on=met_on,
-                status=_deadline_status(deadline, met_on, day, in_force=in_force),
-            )
-        for requirement in parts["requirements"]:
-            r_steps = steps_of(Requirement, requirement.pk)
-            r_state, r_since = state_on(r_steps, day, initial=_initial_state(Requirement))
-            r_deadline = deadline_map.get(requirement.deadline_id)
-            if r_deadline is not None:
-                r_deadline = _requirement_deadline(r_deadline, r_state, r_steps, day, in_force=in_force)
-                if r_deadline.deadline.kind == DeadlineKind.REQUIREMENT:
-                    deadline_map[requirement.deadline_id] = r_deadline  # its own date: one status
+        row.obligations = owed_under.get(notice.pk, [])
+        for requirement in requirements_of.get(notice.pk, []):
+            items = answering.get(requirement.pk, [])
+            if not items:
+                continue  # not yet owed on this day
             row.requirements.append(
                 RequirementAsAt(
                     requirement=requirement,
-                    state=r_state,
-                    state_label=_state_label(Requirement, r_state),
-                    since=r_since,
-                    deadline=r_deadline,
+                    text=text_as_at(requirement, variations.get(requirement.pk, []), day),
+                    status=rules.series(item.status for item in items),
+                    obligations=items,
                 )
             )
-        row.deadlines = list(deadline_map.values())
-        for plan in parts["plans"]:
-            row.plan = _plan_as_at(
-                plan,
-                steps_of(ImprovementPlan, plan.pk),
-                deadline_map[plan.deadline_id],
-                day,
-                notice=notice,
-                calendar=calendar,
-            )
-        for report in parts["reports"]:
-            b_steps = steps_of(BoardReport, report.pk)
-            b_state, _since = state_on(b_steps, day, initial=_initial_state(BoardReport))
-            submitted = last_step_on(b_steps, day, "submit")
-            row.board_reports.append(
-                BoardReportAsAt(
-                    report=report,
-                    state=b_state,
-                    state_label=_state_label(BoardReport, b_state),
-                    submitted_on=submitted.occurred_on if submitted else None,
-                    deadline=deadline_map[report.deadline_id],
-                )
-            )
-        for intervention in parts["interventions"]:
+        for intervention in interventions_of.get(notice.pk, []):
             if intervention.proposed_on > day:
                 continue
             i_state, i_since = state_on(
@@ -452,137 +409,43 @@ def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notice
     return result
 
 
-def _logs_of(
-    ct: dict[type[models.Model], int], wanted: list[tuple[type[models.Model], list[int] | QuerySet]]
-) -> QuerySet:
-    """Return the transition-log rows of the objects named: ids, or a queryset of ids run as a subquery."""
-    condition = Q(pk__in=[])
-    for model, ids in wanted:
-        if isinstance(ids, QuerySet) or ids:
-            condition |= Q(content_type_id=ct[model], object_id__in=ids)
-    return TransitionLog.objects.filter(condition)
+# Every obligation of every notice, as at a day (the `obligations` command) --------------------------
 
 
-def _deadline_causes(notice: WarningNotice, parts: dict[str, list], steps_of):
-    """Return a function giving, for a deadline, the steps that can meet or reopen it, in recorded order."""
-
-    def causes(deadline: Deadline) -> list[Step]:
-        found: list[Step] = []
-        if deadline.kind in (DeadlineKind.LAYING, DeadlineKind.REPORT):
-            found += steps_of(WarningNotice, notice.pk)
-        found += [
-            s for p in parts["plans"] if p.deadline_id == deadline.pk for s in steps_of(ImprovementPlan, p.pk)
-        ]
-        found += [
-            s for r in parts["reports"] if r.deadline_id == deadline.pk for s in steps_of(BoardReport, r.pk)
-        ]
-        if deadline.kind == DeadlineKind.REQUIREMENT:  # only a requirement's own date is met by it
-            found += [
-                s
-                for r in parts["requirements"]
-                if r.deadline_id == deadline.pk
-                for s in steps_of(Requirement, r.pk)
-            ]
-        return sorted(found, key=lambda s: s.recorded_at)
-
-    return causes
+@dataclass
+class ReportRow:
+    notice: WarningNotice
+    item: ObligationAsAt
 
 
-def _deadline_status(
-    deadline: Deadline, met_on: datetime.date | None, day: datetime.date, *, in_force: bool
-) -> str:
-    """Met if met by `day`; overdue once the whole due date has passed unmet while the notice was in force."""
-    if met_on is not None:
-        return "met"
-    if not deadlines.is_overdue(deadline.due_on, today=day):
-        return "due"
-    return "overdue" if in_force else "lapsed"
+def all_obligations_as_at(
+    day: datetime.date, *, notices: QuerySet[WarningNotice] | None = None
+) -> list[ReportRow]:
+    """Return every obligation of every notice given by the end of `day`, as it stood then.
 
-
-def _requirement_deadline(
-    deadline: DeadlineAsAt, state: str, steps: list[Step], day: datetime.date, *, in_force: bool
-) -> DeadlineAsAt:
-    """Return how a requirement stood against its due date at the end of `day`, from its own state.
-
-    Accepted: met on the day the accepted evidence was submitted (its own deadline's "met on" if it
-    has one). With Welsh Government for review, or withdrawn: neither met nor overdue. Otherwise
-    the council still owes it: due, overdue or lapsed by the date (a deadline shared with the
-    improvement plan may be met by the plan, but not for the requirement).
+    A notice counts as given from its logged issue (its date of event); `notices` narrows the
+    notices considered (a council's, say).
     """
-    if state == RequirementState.ACCEPTED:
-        submitted = last_step_on(steps, day, "submit")
-        met_on = deadline.met_on if deadline.deadline.kind == DeadlineKind.REQUIREMENT else None
-        met_on = met_on or (submitted.occurred_on if submitted else None)
-        return DeadlineAsAt(deadline=deadline.deadline, met_on=met_on, status="met")
-    if state == RequirementState.SUBMITTED:
-        return DeadlineAsAt(deadline=deadline.deadline, met_on=None, status="with_government")
-    if state == RequirementState.WITHDRAWN:
-        return DeadlineAsAt(deadline=deadline.deadline, met_on=None, status="withdrawn")
-    if deadline.status == "met":  # met by something else: the plan, on a shared deadline
-        status = _deadline_status(deadline.deadline, None, day, in_force=in_force)
-        return DeadlineAsAt(deadline=deadline.deadline, met_on=None, status=status)
-    return deadline
-
-
-class _WorkingCalendar:
-    """The working-day calendar from `first` to `last`, read at most once per Christmas Eve rule."""
-
-    def __init__(self, first: datetime.date, last: datetime.date) -> None:
-        self.first, self.last = first, last
-        self._read: dict[bool, dict[datetime.date, str]] = {}
-
-    def non_working(self, *, excludes_christmas_eve: bool) -> dict[datetime.date, str]:
-        if excludes_christmas_eve not in self._read:
-            self._read[excludes_christmas_eve] = calendars.non_working_days(
-                self.first, self.last, excludes_christmas_eve=excludes_christmas_eve
-            )
-        return self._read[excludes_christmas_eve]
-
-
-def _plan_as_at(
-    plan: ImprovementPlan,
-    steps: list[Step],
-    deadline: DeadlineAsAt,
-    day: datetime.date,
-    *,
-    notice: WarningNotice,
-    calendar: _WorkingCalendar,
-) -> PlanAsAt:
-    state, _since = state_on(steps, day, initial=_initial_state(ImprovementPlan))
-    # A plan returned to the council is back in drafting: its earlier submission no longer counts.
-    submitted = last_step_on(steps, day, "submit") if state != PlanState.DRAFTING else None
-    agreed = last_step_on(steps, day, "agree") if state == PlanState.AGREED else None
-    row = PlanAsAt(
-        plan=plan,
-        state=state,
-        state_label=_state_label(ImprovementPlan, state),
-        submitted_on=submitted.occurred_on if submitted else None,
-        agreed_on=agreed.occurred_on if agreed else None,
-        deadline=deadline,
+    notices = notices if notices is not None else WarningNotice.objects.all()
+    given = {n.pk: n for n in notices.filter(given_on__lte=day).select_related("case__council")}
+    obligations = Obligation.objects.filter(notice_id__in=list(given)).select_related(
+        "requirement", "board_report", "notice"
     )
-    period = deadline.deadline
-    if period.unit == DeadlineUnit.WORKING_DAYS and period.count:
-        counted_to = row.submitted_on or day
-        non_working = None
-        if counted_to > period.due_on:
-            excludes_eve = notice.compliance_excludes_christmas_eve
-            non_working = calendar.non_working(excludes_christmas_eve=excludes_eve)
-        row.working_day = working_day_number(period, counted_to, non_working=non_working)
-        row.working_days_allowed = period.count
-    return row
-
-
-def working_day_number(
-    deadline: Deadline, day: datetime.date, *, non_working: Collection[datetime.date] | None = None
-) -> int:
-    """Return which working day of `deadline`'s period `day` is (0 on or before its start).
-
-    Within the period it counts with the days the deadline itself skipped when it was computed,
-    so day `count` is always the due date; after the due date it needs the `non_working` days.
-    """
-    if day <= deadline.due_on:
-        skipped = {datetime.date.fromisoformat(d["date"]) for d in deadline.skipped or []}
-        return deadlines.working_days_between(deadline.start_on, day, non_working=skipped)
-    if non_working is None:
-        raise ValueError("Pass the non-working days to count past the due date.")
-    return deadlines.working_days_between(deadline.start_on, day, non_working=non_working)
+    rows = []
+    for item in obligations_as_at(obligations, day):
+        rows.append(
+            ReportRow(
+                notice=given.get(item.row.notice_id, item.obligation.notice),
+                item=item,
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            r.notice.case.council.name,
+            r.notice.given_on,
+            r.notice.pk,
+            r.item.row.position,
+            r.item.obligation.pk,
+        )
+    )
+    return rows

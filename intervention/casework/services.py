@@ -1,4 +1,9 @@
-"""The council's work and Welsh Government's decisions on it: evidence, the plan, Board reports."""
+"""The council's work on a notice and Welsh Government's decisions on it: evidence, the plan, Board reports.
+
+Each function is one user action on what the council owes (intervention/obligations): it checks
+the person may act, changes the obligation through its state machine (history and the transition
+log), and keeps the document that goes with it (the evidence, the plan, the month's report).
+"""
 
 from __future__ import annotations
 
@@ -7,42 +12,51 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+import django_fsm as fsm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import (
-    apply_transition,
-    check_not_future,
-    save_with_history,
-)
+from accounts.audit import apply_transition, check_not_future, save_with_history
 
-from ..choices import (
-    SETTLED_REQUIREMENT_STATES,
-    DeadlineKind,
-    RequirementDue,
-    SubmissionDecision,
-)
+from .. import permissions
+from ..checks import check_after_given, clean_and_save, require, require_reason
+from ..choices import LIVE_STATES, ObligationKind, SubmissionDecision
 from ..models import (
     EVIDENCE_HEADER_BYTES,
     BoardReport,
     EvidenceFile,
     ImprovementPlan,
     Intervention,
+    Obligation,
     Requirement,
     Submission,
     WarningNotice,
     evidence_content_type,
 )
+from ..obligations import services as obligation_services
 
 if TYPE_CHECKING:
     from accounts.models import User
-from ..checks import check_after_given, clean_and_save, meet_deadline, require_reason
 
-# The council's work and Welsh Government's decisions ---------------------------------------
+
+# Evidence for a requirement ----------------------------------------------------------------
+
+
+def evidence_obligation(requirement: Requirement) -> Obligation:
+    """Return what the council owes for a requirement it answers with evidence, or say it has none."""
+    obligation = requirement.obligations.filter(kind=ObligationKind.REQUIREMENT).first()
+    if obligation is None and requirement.is_answered_by_evidence:
+        # Nothing is owed before the notice is given.
+        raise fsm.TransitionNotAllowed(_("The notice is not in force, so this cannot be done."))
+    if obligation is None:
+        raise ValidationError(
+            _("Requirement (%(letter)s) is met by a document, not by evidence: send the document instead.")
+            % {"letter": requirement.letter}
+        )
+    return obligation
 
 
 @transaction.atomic
@@ -53,7 +67,7 @@ def requirement_submit(
     if not statement.strip():
         raise ValidationError({"statement": _("Enter how the council has met this requirement.")})
     uploads = [(upload, _evidence_type(upload)) for upload in files]
-    apply_transition(requirement, "submit", by=by, reason=statement)
+    obligation_services.transition(evidence_obligation(requirement), "submit", by=by, reason=statement)
     submission = Submission(requirement=requirement, statement=statement, submitted_by=by)
     clean_and_save(submission, by=by, reason="submitted")
     for upload, content_type in uploads:
@@ -106,56 +120,51 @@ def _decide_pending(requirement: Requirement, *, by: User, decision: str, reason
 
 @transaction.atomic
 def requirement_accept(*, requirement: Requirement, by: User, reason: str = "") -> Requirement:
-    """Welsh Government accepts the council's evidence; a requirement's own due date is met by it.
-
-    A requirement due by the end of the compliance period shares that deadline with the
-    improvement plan, whose submission alone meets it: accepting the requirement leaves it alone.
-    """
-    apply_transition(requirement, "accept", by=by, reason=reason)
-    submission = _decide_pending(requirement, by=by, decision=SubmissionDecision.ACCEPTED, reason=reason)
-    deadline = requirement.deadline
-    if submission is not None and deadline is not None and deadline.kind == DeadlineKind.REQUIREMENT:
-        met_on = timezone.localdate(submission.submitted_at)
-        meet_deadline(deadline, met_on, by=by, why="requirement accepted")
-    _meet_compliance_without_plan(requirement.notice, by=by)
+    """Welsh Government accepts the council's evidence: met on the day the evidence came in."""
+    obligation = evidence_obligation(requirement)
+    pending = requirement.submissions.filter(decision=SubmissionDecision.PENDING).order_by(
+        "-submitted_at", "-id"
+    )
+    latest = pending.first()
+    met_on = timezone.localdate(latest.submitted_at) if latest else obligation.submitted_on
+    obligation_services.transition(
+        obligation, "accept", by=by, reason=reason, met_on=met_on or timezone.localdate()
+    )
+    _decide_pending(requirement, by=by, decision=SubmissionDecision.ACCEPTED, reason=reason)
     return requirement
-
-
-def _meet_compliance_without_plan(notice: WarningNotice, *, by: User) -> None:
-    """Without an improvement plan, meet the compliance period once what is due by its end is settled.
-
-    A notice with a plan has one writer of its compliance deadline, the plan. Without one, the
-    period is met when every requirement due by its end is accepted or withdrawn, on the day the
-    last accepted evidence came in (or today, if none was accepted).
-    """
-    if notice.requires_improvement_plan:
-        return
-    compliance = notice.deadlines.filter(kind=DeadlineKind.COMPLIANCE).first()
-    owed = notice.requirements.filter(due=RequirementDue.COMPLIANCE_PERIOD)
-    if compliance is None or owed.exclude(state__in=SETTLED_REQUIREMENT_STATES).exists():
-        return
-    last = Submission.objects.filter(requirement__in=owed, decision=SubmissionDecision.ACCEPTED).aggregate(
-        last=Max("submitted_at")
-    )["last"]
-    met_on = timezone.localdate(last) if last else timezone.localdate()
-    meet_deadline(compliance, met_on, by=by, why="compliance requirements settled")
 
 
 @transaction.atomic
 def requirement_return(*, requirement: Requirement, by: User, reason: str) -> Requirement:
-    """Welsh Government returns the submission to the council, saying why."""
+    """Welsh Government returns the submission to the council, saying why; it is owed again."""
     require_reason(reason, _("Enter why the submission is being returned."))
-    apply_transition(requirement, "return_to_council", by=by, reason=reason)
+    obligation_services.transition(evidence_obligation(requirement), "return_to_owner", by=by, reason=reason)
     _decide_pending(requirement, by=by, decision=SubmissionDecision.RETURNED, reason=reason)
     return requirement
 
 
 @transaction.atomic
 def requirement_withdraw(*, requirement: Requirement, by: User, reason: str) -> Requirement:
-    """Welsh Government no longer requires this action."""
+    """Welsh Government no longer requires this action: whatever answers it is no longer owed."""
     require_reason(reason, _("Enter why the requirement is being withdrawn."))
-    apply_transition(requirement, "withdraw", by=by, reason=reason)
-    _meet_compliance_without_plan(requirement.notice, by=by)
+    require(permissions.can_settle_obligation(None, by))
+    live = list(requirement.obligations.filter(state__in=LIVE_STATES).order_by("position", "id"))
+    if not live:
+        raise ValidationError(
+            _("Requirement (%(letter)s) is no longer owed, so there is nothing to withdraw.")
+            % {"letter": requirement.letter}
+        )
+    on = timezone.localdate()
+    why = _("Requirement withdrawn: %(reason)s") % {"reason": reason.strip()}
+    for obligation in live:
+        obligation_services.release(obligation, by=by, on=on, reason=why)
+    _decide_pending(requirement, by=by, decision=SubmissionDecision.RETURNED, reason=reason)
+    obligation_services.notify.obligations_changed(
+        requirement.notice,
+        subject=_("Requirement (%(letter)s) withdrawn") % {"letter": requirement.letter},
+        lines=[why],
+        owners={live[0].owner},
+    )
     return requirement
 
 
@@ -163,36 +172,51 @@ def requirement_withdraw(*, requirement: Requirement, by: User, reason: str) -> 
 def requirement_record_breach(*, requirement: Requirement, by: User, reason: str) -> Requirement:
     """Record that a continuing condition was broken."""
     require_reason(reason, _("Describe the breach."))
-    apply_transition(requirement, "record_breach", by=by, reason=reason)
+    obligation = evidence_obligation(requirement)
+    obligation_services.transition(obligation, "breach", by=by, reason=reason, why=reason.strip())
     _decide_pending(requirement, by=by, decision=SubmissionDecision.RETURNED, reason=reason)
     return requirement
 
 
-def _submit_document(
-    obj: ImprovementPlan | BoardReport,
-    *,
-    by: User,
-    on: datetime.date,
-    summary: str,
-    document_reference: str,
-    missing_summary: str,
-    why: str,
-) -> None:
-    """The council submits a document (the plan, a Board report) on a date: it meets its deadline."""
+# The improvement plan and Board reports ----------------------------------------------------------
+
+
+def plan_obligation(notice: WarningNotice, kind: str = ObligationKind.IMPROVEMENT_PLAN) -> Obligation:
+    obligation = notice.obligations.filter(kind=kind).first()
+    if obligation is None:
+        raise ValidationError(_("This notice does not ask for an improvement plan."))
+    return obligation
+
+
+def _hold_plan(notice: WarningNotice) -> None:
+    """Lock the plan's obligations until commit: returning and agreeing the plan at once cannot both win.
+
+    Each checks the other's state (an agreed plan cannot be returned; a returned one cannot be
+    agreed); holding both rows makes the second wait, then see the first. SQLite ignores the lock
+    but runs one write at a time.
+    """
+    kinds = [ObligationKind.IMPROVEMENT_PLAN, ObligationKind.PLAN_AGREEMENT]
+    list(
+        Obligation.objects.select_for_update()
+        .filter(notice=notice, kind__in=kinds)
+        .order_by("pk")
+        .values("pk")
+    )
+
+
+def close_pending_submissions(notice: WarningNotice, *, by: User, reason: str) -> None:
+    """Decide the evidence still awaiting review under a notice that ended: returned, saying why."""
+    pending = Submission.objects.filter(
+        requirement__notice=notice, decision=SubmissionDecision.PENDING
+    ).select_related("requirement")
+    for submission in pending:
+        _decide_pending(submission.requirement, by=by, decision=SubmissionDecision.RETURNED, reason=reason)
+
+
+def _check_document(*, summary: str, missing_summary: str, on: datetime.date, notice: WarningNotice) -> None:
     if not summary.strip():
         raise ValidationError({"summary": missing_summary})
-    check_after_given(obj.notice, on)
-    apply_transition(
-        obj,
-        "submit",
-        by=by,
-        reason=summary,
-        occurred_on=on,
-        on=on,
-        summary=summary,
-        document_reference=document_reference,
-    )
-    meet_deadline(obj.deadline, on, by=by, why=why)
+    check_after_given(notice, on)
 
 
 @transaction.atomic
@@ -204,39 +228,49 @@ def plan_submit(
     summary: str,
     document_reference: str = "",
 ) -> ImprovementPlan:
-    """The council submits its improvement plan."""
-    _submit_document(
-        plan,
-        by=by,
-        on=on,
+    """The council sends its improvement plan on `on`: the plan (and the requirement asking for it) is met."""
+    require(permissions.can_send_documents(plan.notice, by))
+    _check_document(
         summary=summary,
-        document_reference=document_reference,
         missing_summary=_("Enter a summary of the improvement plan."),
-        why="improvement plan submitted",
+        on=on,
+        notice=plan.notice,
     )
+    obligation = plan_obligation(plan.notice)
+    obligation_services.transition(
+        obligation, "meet", by=by, reason=summary, on=on, source=document_reference
+    )
+    plan.summary, plan.document_reference = summary, document_reference
+    clean_and_save(plan, by=by, reason="submitted")
     return plan
 
 
 @transaction.atomic
-def plan_return(*, plan: ImprovementPlan, by: User, reason: str) -> ImprovementPlan:
-    """Welsh Government asks for a revised plan; the deadline counts as unmet until resubmitted.
-
-    The plan is the only thing that meets the compliance deadline, so reopening it reopens nothing
-    else: requirements due by the same date keep their own states.
-    """
+def plan_return(
+    *, plan: ImprovementPlan, by: User, reason: str, on: datetime.date | None = None
+) -> ImprovementPlan:
+    """Welsh Government asks for a revised plan: owed again, and overdue if its date has passed."""
     require_reason(reason, _("Enter why the plan is being returned."))
-    apply_transition(plan, "return_to_council", by=by, reason=reason)
-    meet_deadline(plan.deadline, None, by=by, why="improvement plan returned")
+    on = on or timezone.localdate()
+    _hold_plan(plan.notice)
+    obligation = plan_obligation(plan.notice)
+    if obligation.met_on and on < obligation.met_on:
+        raise ValidationError({"on": _("The plan cannot be returned before it was submitted.")})
+    obligation_services.transition(obligation, "reopen", by=by, reason=reason, on=on)
     return plan
 
 
 @transaction.atomic
 def plan_agree(*, plan: ImprovementPlan, by: User, on: datetime.date, reason: str = "") -> ImprovementPlan:
-    """Record that the plan was agreed with the Improvement Board."""
+    """Record that the plan was agreed with the Improvement Board (and the requirement asking for it met)."""
     check_after_given(plan.notice, on)
-    if plan.submitted_on and on < plan.submitted_on:
+    _hold_plan(plan.notice)
+    submitted = plan_obligation(plan.notice)
+    if submitted.met_on and on < submitted.met_on:
         raise ValidationError({"on": _("The plan cannot be agreed before it was submitted.")})
-    return apply_transition(plan, "agree", by=by, reason=reason, occurred_on=on, on=on)
+    agreement = plan_obligation(plan.notice, ObligationKind.PLAN_AGREEMENT)
+    obligation_services.transition(agreement, "meet", by=by, reason=reason, on=on, source=reason.strip())
+    return plan
 
 
 @transaction.atomic
@@ -248,17 +282,23 @@ def board_report_submit(
     summary: str,
     document_reference: str = "",
 ) -> BoardReport:
-    """The council submits a month's Improvement Board report."""
-    _submit_document(
-        report,
-        by=by,
-        on=on,
+    """The council sends a month's Improvement Board report on `on`."""
+    require(permissions.can_send_documents(report.notice, by))
+    _check_document(
         summary=summary,
-        document_reference=document_reference,
         missing_summary=_("Enter a summary of the Board report."),
-        why="Board report submitted",
+        on=on,
+        notice=report.notice,
     )
+    obligation_services.transition(
+        report.obligation, "meet", by=by, reason=summary, on=on, source=document_reference
+    )
+    report.summary, report.document_reference = summary, document_reference
+    clean_and_save(report, by=by, reason="submitted")
     return report
+
+
+# Interventions -------------------------------------------------------------------------------
 
 
 @transaction.atomic

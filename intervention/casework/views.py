@@ -10,27 +10,34 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import DatedReasonForm, ReasonForm
 from accounts.history import history_page
 from intervention import permissions, selectors, services
+from intervention.calendars import WorkingCalendar
 from intervention.casework.forms import DocumentSubmitForm, EvidenceForm
-from intervention.choices import RequirementState, SubmissionDecision
-from intervention.models import EvidenceFile, Intervention, Requirement, Submission
+from intervention.choices import ObligationKind, ObligationState, SubmissionDecision
+from intervention.models import EvidenceFile, Intervention, Obligation, Requirement, Submission
+from intervention.obligations import selectors as obligation_selectors
+from intervention.obligations import status as rules
 from intervention.web import GET_OR_POST, act, available_actions, bound_form, notice_url
 
+# The moves on what the council owes for a requirement, and the pages that make them.
 REQUIREMENT_ACTIONS = {
     "submit": "intervention:requirement_submit",
     "accept": "intervention:requirement_accept",
-    "return_to_council": "intervention:requirement_return",
-    "withdraw": "intervention:requirement_withdraw",
-    "record_breach": "intervention:requirement_breach",
+    "return_to_owner": "intervention:requirement_return",
+    "release": "intervention:requirement_withdraw",
+    "breach": "intervention:requirement_breach",
 }
+REQUIREMENT_LABELS = {"release": gettext_lazy("Withdraw requirement")}
 
 
 def _requirement_url(requirement: Requirement) -> str:
@@ -58,11 +65,20 @@ def _submissions(requirement: Requirement) -> list[Submission]:
     )
 
 
-def _latest_return(requirement: Requirement, submissions: list[Submission]) -> Submission | None:
-    """The decision a council must answer: the newest return, while the requirement stands returned."""
-    if requirement.state != RequirementState.RETURNED:
+def _latest_return(obligation: Obligation | None, submissions: list[Submission]) -> Submission | None:
+    """The decision a council must answer: the newest return, while what it owes stands returned."""
+    if obligation is None or obligation.state != ObligationState.RETURNED:
         return None
     return next((s for s in submissions if s.decision == SubmissionDecision.RETURNED), None)
+
+
+def _evidence_obligation(requirement: Requirement) -> Obligation | None:
+    """What the council owes for a requirement it answers with evidence (None if a document answers it)."""
+    return (
+        requirement.obligations.filter(kind=ObligationKind.REQUIREMENT)
+        .select_related("notice__case__council", "requirement", "carried_to")
+        .first()
+    )
 
 
 # Requirements ------------------------------------------------------------------------------
@@ -73,15 +89,31 @@ def _latest_return(requirement: Requirement, submissions: list[Submission]) -> S
 def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = _requirement(request, pk)
     submissions = _submissions(requirement)
+    today = timezone.localdate()
+    owed = obligation_selectors.with_status(
+        requirement.obligations.select_related("board_report", "notice").order_by("position", "id"),
+        today=today,
+        calendar=WorkingCalendar(),
+    )
+    evidence = next((o for o in owed if o.kind == ObligationKind.REQUIREMENT), None)
+    actions = []
+    if evidence is not None:
+        evidence.notice = requirement.notice
+        actions = available_actions(
+            evidence, request.user, REQUIREMENT_ACTIONS, pk=requirement.pk, labels=REQUIREMENT_LABELS
+        )
     return render(
         request,
         "intervention/requirement_detail.html",
         {
             "requirement": requirement,
             "notice": requirement.notice,
+            "owed": owed,
+            "evidence": evidence,
+            "status": rules.series(o.status for o in owed) if owed else None,
             "submissions": submissions,
-            "latest_return": _latest_return(requirement, submissions),
-            "actions": available_actions(requirement, request.user, REQUIREMENT_ACTIONS),
+            "latest_return": _latest_return(evidence, submissions),
+            "actions": actions,
         },
     )
 
@@ -97,6 +129,7 @@ def requirement_history(request: HttpRequest, pk: int) -> HttpResponse:
             "requirement": requirement,
             "notice": requirement.notice,
             "submissions": _submissions(requirement),
+            "owed": obligation_selectors.history_of(request, requirement.obligations.all()),
             **history_page(request, requirement.history.all()),
         },
     )
@@ -109,17 +142,25 @@ def _requirement(request: HttpRequest, pk: int) -> Requirement:
 def _requirement_action(
     request, requirement, *, transition, allowed, form, service, message, template, context=None
 ):
+    obligation = _evidence_obligation(requirement)
+    if obligation is None:
+        raise Http404
     return act(
         request,
-        obj=requirement,
-        allowed=allowed(requirement, request.user),
+        obj=obligation,
+        allowed=allowed(obligation, request.user),
         transition=transition,
         form=form,
         service=partial(service, requirement=requirement),
         success_message=message % {"letter": requirement.letter},
         back_url=_requirement_url(requirement),
         template=template,
-        context={"requirement": requirement, "notice": requirement.notice, **(context or {})},
+        context={
+            "requirement": requirement,
+            "notice": requirement.notice,
+            "evidence": obligation,
+            **(context or {}),
+        },
     )
 
 
@@ -127,17 +168,19 @@ def _requirement_action(
 @require_http_methods(GET_OR_POST)
 def requirement_submit(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = _requirement(request, pk)
-    submissions = _submissions(requirement) if requirement.state == RequirementState.RETURNED else []
+    obligation = _evidence_obligation(requirement)
+    returned = obligation is not None and obligation.state == ObligationState.RETURNED
+    submissions = _submissions(requirement) if returned else []
     return _requirement_action(
         request,
         requirement,
         transition="submit",
-        allowed=permissions.can_submit_requirement,
+        allowed=permissions.can_submit_evidence,
         form=bound_form(request, EvidenceForm),
         service=services.requirement_submit,
         message=_("Your evidence for requirement (%(letter)s) has been sent to Welsh Government."),
         template="intervention/requirement_submit.html",
-        context={"latest_return": _latest_return(requirement, submissions)},
+        context={"latest_return": _latest_return(obligation, submissions)},
     )
 
 
@@ -155,7 +198,7 @@ def requirement_accept(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         requirement,
         transition="accept",
-        allowed=permissions.can_decide_requirement,
+        allowed=permissions.can_review_obligation,
         form=form,
         service=services.requirement_accept,
         message=_("Requirement (%(letter)s) has been accepted."),
@@ -177,8 +220,8 @@ def requirement_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _requirement_action(
         request,
         requirement,
-        transition="return_to_council",
-        allowed=permissions.can_decide_requirement,
+        transition="return_to_owner",
+        allowed=permissions.can_review_obligation,
         form=form,
         service=services.requirement_return,
         message=_("Requirement (%(letter)s) has been returned to the council."),
@@ -196,8 +239,8 @@ def requirement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _requirement_action(
         request,
         requirement,
-        transition="withdraw",
-        allowed=permissions.can_decide_requirement,
+        transition="release",
+        allowed=permissions.can_settle_obligation,
         form=form,
         service=services.requirement_withdraw,
         message=_("Requirement (%(letter)s) has been withdrawn."),
@@ -213,8 +256,8 @@ def requirement_breach(request: HttpRequest, pk: int) -> HttpResponse:
     return _requirement_action(
         request,
         requirement,
-        transition="record_breach",
-        allowed=permissions.can_decide_requirement,
+        transition="breach",
+        allowed=permissions.can_settle_obligation,
         form=form,
         service=services.requirement_record_breach,
         message=_("A breach of requirement (%(letter)s) has been recorded."),
@@ -225,20 +268,29 @@ def requirement_breach(request: HttpRequest, pk: int) -> HttpResponse:
 # The improvement plan and Board reports ----------------------------------------------------
 
 
-def _plan_action(request, pk, *, transition, allowed, form, service, message, template):
+def _plan_action(request, pk, *, kind, transition, allowed, form, service, message, template):
     plan = get_object_or_404(selectors.plans_for_user(request.user), pk=pk)
+    obligation = get_object_or_404(
+        Obligation.objects.select_related("notice__case__council", "carried_to"),
+        notice=plan.notice,
+        kind=kind,
+    )
     return act(
         request,
-        obj=plan,
-        allowed=allowed(plan, request.user),
+        obj=obligation,
+        allowed=allowed(obligation, request.user),
         transition=transition,
         form=form,
         service=partial(service, plan=plan),
         success_message=message,
         back_url=notice_url(plan.notice_id, "improvement-plan"),
         template=template,
-        context={"plan": plan, "notice": plan.notice},
+        context={"plan": plan, "notice": plan.notice, "obligation": obligation},
     )
+
+
+def _may_send_documents(obligation: Obligation, user) -> bool:
+    return permissions.can_send_documents(obligation.notice, user)
 
 
 @login_required
@@ -247,8 +299,9 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_action(
         request,
         pk,
-        transition="submit",
-        allowed=permissions.can_submit_plan,
+        kind=ObligationKind.IMPROVEMENT_PLAN,
+        transition="meet",
+        allowed=_may_send_documents,
         form=bound_form(request, DocumentSubmitForm),
         service=services.plan_submit,
         message=_("Your improvement plan has been sent to Welsh Government."),
@@ -269,8 +322,9 @@ def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_action(
         request,
         pk,
-        transition="return_to_council",
-        allowed=permissions.can_decide_plan,
+        kind=ObligationKind.IMPROVEMENT_PLAN,
+        transition="reopen",
+        allowed=permissions.can_settle_obligation,
         form=form,
         service=services.plan_return,
         message=_("The improvement plan has been returned to the council."),
@@ -286,8 +340,9 @@ def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_action(
         request,
         pk,
-        transition="agree",
-        allowed=permissions.can_decide_plan,
+        kind=ObligationKind.PLAN_AGREEMENT,
+        transition="meet",
+        allowed=permissions.can_settle_obligation,
         form=form,
         service=services.plan_agree,
         message=_("The improvement plan has been recorded as agreed."),
@@ -299,17 +354,20 @@ def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 def board_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.board_reports_for_user(request.user), pk=pk)
+    obligation = get_object_or_404(
+        Obligation.objects.select_related("notice__case__council", "carried_to"), board_report=report
+    )
     return act(
         request,
-        obj=report,
-        allowed=permissions.can_submit_board_report(report, request.user),
-        transition="submit",
+        obj=obligation,
+        allowed=_may_send_documents(obligation, request.user),
+        transition="meet",
         form=bound_form(request, DocumentSubmitForm),
         service=partial(services.board_report_submit, report=report),
         success_message=_("Your Board report has been sent to Welsh Government."),
         back_url=notice_url(report.notice_id, "board-reports"),
         template="intervention/board_report_submit.html",
-        context={"report": report, "notice": report.notice},
+        context={"report": report, "notice": report.notice, "obligation": obligation},
     )
 
 

@@ -1,13 +1,25 @@
 """The Powys County Council children's services case of 2017, as the demo data.
 
-Sources: shared/domain.md Part A and the warning notice of 17 October 2017
+Sources: shared/domain.md Part A and section 4, and the warning notice of 17 October 2017
 (shared/reference/powys-2017-warning-notice.txt). Every step goes through the services, so the
 history and transition log read as if people had done it; events carry their real dates.
-Nothing here is invented beyond what those sources say: where a date is not known (the laying of
-the notice before the Assembly) it is left unrecorded.
+
+Nothing here is invented beyond what those sources say:
+- the improvement plan, submitted on 13 November 2017, is requirement (d); its agreement with the
+  Board is (e), and no source dates it; the monthly Board reports are (c), and the notice sets no
+  schedule for them, so none is expected on any date;
+- the interim Director (a) and the Improvement Board (b) were in place by the Minister's update of
+  21 November 2017: done, the date not evidenced, known done by that day;
+- the notice's laying before the Assembly is not dated in any source: done, date not evidenced;
+- the 90-day report was made on 15 January 2018.
+
+`steps()` gives each recorded event with the day it belongs to, so a test can replay the case day
+by day; `load()` records them all at once.
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
@@ -17,7 +29,13 @@ from inspections import services as inspection_services
 from inspections.choices import FindingKind, FindingTheme, InspectionType, ServiceArea
 from inspections.models import StatutoryFunction
 from intervention import services
-from intervention.choices import ComplianceRule, RequirementDue, RequirementKind
+from intervention.choices import (
+    ComplianceRule,
+    ObligationKind,
+    RequirementAnswer,
+    RequirementDue,
+    RequirementKind,
+)
 from intervention.models import Ground, InterventionCase
 
 DEMO_PASSWORD = "demo-password-2017"
@@ -144,6 +162,7 @@ REQUIREMENTS = [
         "to end the current arrangements and to appoint an interim Director of Social Services to "
         "ensure compliance with section 144 of the 2014 Act",
         RequirementKind.ONE_OFF,
+        RequirementAnswer.EVIDENCE,
         RequirementDue.NONE,
     ),
     (
@@ -152,6 +171,7 @@ REQUIREMENTS = [
         "constructive challenge and strategic oversight of the Director's actions as regards all "
         "social services functions relating to children",
         RequirementKind.ONE_OFF,
+        RequirementAnswer.EVIDENCE,
         RequirementDue.NONE,
     ),
     (
@@ -159,6 +179,7 @@ REQUIREMENTS = [
         "to require the Improvement Board to provide monthly reports to the Leader of the Council "
         "with a copy to the Director of Social Services and Integration, Welsh Government",
         RequirementKind.RECURRING_REPORT,
+        RequirementAnswer.BOARD_REPORTS,
         RequirementDue.NONE,
     ),
     (
@@ -166,6 +187,7 @@ REQUIREMENTS = [
         "to require the interim Director of Social Services to draw up an improvement plan "
         "addressing the issues raised in the July inspection report",
         RequirementKind.ONE_OFF,
+        RequirementAnswer.IMPROVEMENT_PLAN,
         RequirementDue.COMPLIANCE_PERIOD,
     ),
     (
@@ -174,18 +196,21 @@ REQUIREMENTS = [
         "which the actions and objectives should be achieved, and providing strong corporate and "
         "political oversight",
         RequirementKind.ONE_OFF,
+        RequirementAnswer.PLAN_AGREEMENT,
         RequirementDue.NONE,
     ),
     (
         "f",
         "to require the interim Director of Social Services to implement the improvement plan",
         RequirementKind.ONE_OFF,
+        RequirementAnswer.EVIDENCE,
         RequirementDue.NONE,
     ),
     (
         "g",
         "during the improvement plan period, no additional organisational structures should be introduced",
         RequirementKind.CONTINUING_CONDITION,
+        RequirementAnswer.EVIDENCE,
         RequirementDue.NONE,
     ),
 ]
@@ -244,6 +269,46 @@ def ensure_reference_history(by) -> None:
             )
 
 
+SOURCE_21_NOV_2017 = (
+    "Written statement by the Minister, 21 November 2017: the interim Director of Social Services "
+    "is confirmed and the Improvement Board is in place "
+    "(https://gov.wales/written-statement-update-powys-county-council)"
+)
+SOURCE_LAYING = (
+    "The sources consulted do not give the date the notice was laid before the National Assembly "
+    "(shared/domain.md, Part A and section 4); the Minister reported to the Assembly on it on "
+    "15 January 2018 (https://gov.wales/node/6296)"
+)
+SOURCE_90_DAY_REPORT = "Written statement by the Minister, 15 January 2018 (https://gov.wales/node/6296)"
+
+
+@dataclass
+class Step:
+    """One event of the case: the day it belongs to, and the services call that records it."""
+
+    on: datetime.date
+    what: str
+    record: Callable[[dict], None]
+
+
+def steps() -> list[Step]:
+    """Return the case's events in the order of the days they belong to.
+
+    A fact recorded as done with the date not evidenced belongs to no day; it is recorded with
+    the obligation it settles, on the day that became owed (the case as it stood then shows it
+    the same way, never as overdue).
+    """
+    return [
+        Step(d("2017-07-17"), "inspection and fieldwork", _inspect),
+        Step(d("2017-09-05"), "draft report", _draft_report),
+        Step(d("2017-10-17"), "report published, warning notice given", _give_notice),
+        Step(d("2017-10-17"), "(a) and (b) done, dates not evidenced", _record_a_and_b),
+        Step(d("2017-10-17"), "laying done, date not evidenced", _record_laying),
+        Step(d("2017-11-13"), "improvement plan submitted", _submit_plan),
+        Step(d("2018-01-15"), "90-day report made", _record_report),
+    ]
+
+
 def load() -> bool:
     """Load the case; return False (and change nothing) if it is already there."""
     powys = Organisation.objects.get(code="powys")
@@ -251,9 +316,16 @@ def load() -> bool:
         return False
     people = ensure_users()
     ensure_reference_history(people["admin"])
-    inspector, official, officer = people["inspector"], people["wg-official"], people["powys-officer"]
-    functions = {f.code: f for f in StatutoryFunction.objects.all()}
+    state = {"people": people, "powys": powys}
+    for step in steps():
+        step.record(state)
+    return True
 
+
+def _inspect(state: dict) -> None:
+    people, powys = state["people"], state["powys"]
+    inspector = people["inspector"]
+    functions = {f.code: f for f in StatutoryFunction.objects.all()}
     inspection = inspection_services.inspection_create(
         by=inspector,
         council=powys,
@@ -266,29 +338,39 @@ def load() -> bool:
         fieldwork=[(d("2017-07-17"), d("2017-07-21")), (d("2017-07-31"), d("2017-08-04"))],
     )
     inspection_services.inspection_start_fieldwork(inspection=inspection, by=inspector, on=d("2017-07-17"))
-    findings = []
-    for theme, kind, text, evidence, codes in FINDINGS:
-        findings.append(
-            inspection_services.finding_create(
-                inspection=inspection,
-                by=inspector,
-                theme=theme,
-                kind=kind,
-                text=text,
-                evidence_summary=evidence,
-                statutory_functions=[functions[c] for c in codes],
-            )
+    state["findings"] = [
+        inspection_services.finding_create(
+            inspection=inspection,
+            by=inspector,
+            theme=theme,
+            kind=kind,
+            text=text,
+            evidence_summary=evidence,
+            statutory_functions=[functions[c] for c in codes],
         )
+        for theme, kind, text, evidence, codes in FINDINGS
+    ]
+    state["inspection"], state["functions"] = inspection, functions
+
+
+def _draft_report(state: dict) -> None:
     inspection_services.inspection_issue_draft(
-        inspection=inspection, by=inspector, on=d("2017-09-05"), reason="Draft report sent to the council"
-    )
-    inspection_services.inspection_publish(
-        inspection=inspection, by=inspector, on=d("2017-10-17"), reason="Final report published"
+        inspection=state["inspection"],
+        by=state["people"]["inspector"],
+        on=d("2017-09-05"),
+        reason="Draft report sent to the council",
     )
 
+
+def _give_notice(state: dict) -> None:
+    people, inspection, functions = state["people"], state["inspection"], state["functions"]
+    official = people["wg-official"]
+    inspection_services.inspection_publish(
+        inspection=inspection, by=people["inspector"], on=d("2017-10-17"), reason="Final report published"
+    )
     case = services.case_open(
         by=official,
-        council=powys,
+        council=state["powys"],
         title=CASE_TITLE,
         service_area=ServiceArea.CHILDREN,
         opened_on=d("2017-10-17"),
@@ -309,8 +391,6 @@ def load() -> bool:
         compliance_start_on=d("2017-10-17"),
         compliance_description=COMPLIANCE_DESCRIPTION,
         requires_improvement_plan=True,
-        board_reports_from=d("2017-11-01"),
-        board_reports_count=3,
         minded_to=MINDED_TO,
         minded_to_powers="ss152-161",
         announced_on=d("2017-10-17"),
@@ -322,29 +402,58 @@ def load() -> bool:
             by=official,
             ground=grounds[number],
             reasons=reasons,
-            findings=[f for f in findings if f.theme in themes and f.kind != FindingKind.STRENGTH],
+            findings=[f for f in state["findings"] if f.theme in themes and f.kind != FindingKind.STRENGTH],
         )
     services.notice_set_failed_functions(
         notice=notice, by=official, functions=[functions[c] for c in FAILED_FUNCTIONS]
     )
-    for letter, text, kind, due in REQUIREMENTS:
-        services.requirement_add(notice=notice, by=official, letter=letter, text=text, kind=kind, due=due)
+    for letter, text, kind, answered_by, due in REQUIREMENTS:
+        services.requirement_add(
+            notice=notice, by=official, letter=letter, text=text, kind=kind, answered_by=answered_by, due=due
+        )
     services.notice_issue(
         notice=notice, by=official, on=d("2017-10-17"), reason="Notice given to the council"
     )
+    state["notice"] = notice
 
-    plan = notice.improvement_plan
+
+def _record_a_and_b(state: dict) -> None:
+    notice, official = state["notice"], state["people"]["wg-official"]
+    for letter in ("a", "b"):
+        obligation = notice.obligations.get(requirement__letter=letter)
+        services.obligation_record_done(
+            obligation=obligation,
+            by=official,
+            not_evidenced=True,
+            done_by=d("2017-11-21"),
+            source=SOURCE_21_NOV_2017,
+        )
+
+
+def _record_laying(state: dict) -> None:
+    notice, official = state["notice"], state["people"]["wg-official"]
+    services.obligation_record_done(
+        obligation=notice.obligations.get(kind=ObligationKind.LAYING),
+        by=official,
+        not_evidenced=True,
+        source=SOURCE_LAYING,
+    )
+
+
+def _submit_plan(state: dict) -> None:
     services.plan_submit(
-        plan=plan,
-        by=officer,
+        plan=state["notice"].improvement_plan,
+        by=state["people"]["powys-officer"],
         on=d("2017-11-13"),
         summary="Improvement plan drawn up by the interim Director of Social Services in response to "
         "the July inspection report, with a timeframe for each recommendation.",
     )
+
+
+def _record_report(state: dict) -> None:
     services.notice_record_report(
-        notice=notice,
-        by=official,
+        notice=state["notice"],
+        by=state["people"]["wg-official"],
         on=d("2018-01-15"),
-        reference="Written statement by the Minister, 15 January 2018 (https://gov.wales/node/6296)",
+        reference=SOURCE_90_DAY_REPORT,
     )
-    return True

@@ -14,8 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import GovukDateField
 from inspections.models import Finding, Inspection, StatutoryFunction
 from intervention.calendars import format_date
-from intervention.choices import ComplianceRule, NoticeKind, RequirementDue, RequirementKind
-from intervention.models import Ground, InterventionCase, WarningNotice
+from intervention.choices import (
+    ComplianceRule,
+    NoticeKind,
+    RequirementAnswer,
+    RequirementDue,
+    RequirementKind,
+    VariationAction,
+)
+from intervention.models import Ground, InterventionCase, Obligation, WarningNotice
 
 NEW_CASE = "new"
 LETTER_PATTERN = re.compile(r"^[a-z0-9]{1,5}$")
@@ -278,8 +285,19 @@ class RequirementForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the kind of requirement")},
     )
+    answered_by = forms.ChoiceField(
+        label=_("What shows it is done"),
+        choices=RequirementAnswer.choices,
+        initial=RequirementAnswer.EVIDENCE,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A requirement the improvement plan, its agreement or the Board reports answer is met "
+            "when they are, and takes their dates"
+        ),
+        error_messages={"required": _("Select what shows the requirement is done")},
+    )
     due = forms.ChoiceField(
-        label=_("When it is due"),
+        label=_("When it is due (for a requirement the council's evidence answers)"),
         choices=RequirementDue.choices,
         initial=RequirementDue.NONE,
         widget=forms.RadioSelect,
@@ -306,6 +324,8 @@ class RequirementForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("answered_by") not in (None, RequirementAnswer.EVIDENCE):
+            data["due"], data["due_on_fixed"] = RequirementDue.NONE, None
         if data.get("due") == RequirementDue.FIXED_DATE:
             if data.get("due_on_fixed") is None and "due_on_fixed" not in self.errors:
                 self.add_error("due_on_fixed", _("Enter the date the requirement is due"))
@@ -361,17 +381,29 @@ class ComplianceForm(forms.Form):
     requires_improvement_plan = forms.BooleanField(
         label=_("An improvement plan is due by the end of the compliance period"), required=False
     )
+    board_reports_schedule = forms.ChoiceField(
+        label=_("Monthly Improvement Board reports, as the notice sets them"),
+        choices=[
+            ("none", _("The notice sets no schedule (none is expected on a date)")),
+            ("count", _("A number of monthly reports from a first month")),
+            ("until_end", _("Monthly from a first month until the notice ends")),
+        ],
+        initial="none",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the Board report schedule the notice sets")},
+    )
     board_reports_from = GovukDateField(
-        label=_("Month of the first monthly Improvement Board report (optional)"),
+        label=_("Month of the first monthly Improvement Board report"),
         required=False,
-        help_text=_("Any day in that month, for example 1 11 2017"),
+        help_text=_("Only if the notice sets a schedule. Any day in that month, for example 1 11 2017"),
     )
     board_reports_count = forms.IntegerField(
         label=_("Number of monthly Improvement Board reports"),
+        required=False,
         min_value=0,
         max_value=MAX_BOARD_REPORTS,
         initial=0,
-        help_text=_("Enter 0 if the notice asks for none"),
+        help_text=_("Only for a number of reports"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
         error_messages={
             "required": _("Enter the number of monthly Board reports, or 0"),
@@ -406,12 +438,22 @@ class ComplianceForm(forms.Form):
             if data.get("compliance_days") is None and "compliance_days" not in self.errors:
                 self.add_error("compliance_days", _("Enter the number of days, for example 20"))
             data["compliance_fixed_on"] = None
-        if (
-            data.get("board_reports_count")
-            and data.get("board_reports_from") is None
-            and "board_reports_from" not in self.errors
-        ):
+        schedule = data.pop("board_reports_schedule", None)
+        data["board_reports_until_end"] = schedule == "until_end"
+        if schedule == "none":
+            data["board_reports_from"], data["board_reports_count"] = None, 0
+        if schedule == "until_end":
+            data["board_reports_count"] = 0
+        needs_month = schedule in ("count", "until_end") and data.get("board_reports_from") is None
+        if needs_month and "board_reports_from" not in self.errors:
             self.add_error("board_reports_from", _("Enter the month of the first Board report"))
+        if (
+            schedule == "count"
+            and not data.get("board_reports_count")
+            and "board_reports_count" not in self.errors
+        ):
+            self.add_error("board_reports_count", _("Enter the number of monthly Board reports"))
+        data["board_reports_count"] = data.get("board_reports_count") or 0
         return data
 
 
@@ -455,3 +497,75 @@ class PreviewDateForm(forms.Form):
     preview_on = GovukDateField(
         label=_("Show the notice as given on"), help_text=_("For example, 17 10 2017")
     )
+
+
+class MinistersDutiesForm(forms.Form):
+    """For an addendum: whether the Ministers' duties under s151(3) apply to it (unverified in law)."""
+
+    ministers_duties_apply = forms.BooleanField(
+        label=_("The Ministers must lay this addendum and report on it, as for a notice (section 151(3))"),
+        required=False,
+        help_text=_(
+            "Whether section 151(3) applies to an addendum is unverified: tick this only if the "
+            "Welsh Government's legal advice says it does"
+        ),
+    )
+
+
+class VariationForm(forms.Form):
+    """How a draft addendum changes one requirement of the notice it amends."""
+
+    NO_CHANGE = "none"
+
+    action = forms.ChoiceField(
+        label=_("Change"),
+        choices=[(NO_CHANGE, _("No change")), *VariationAction.choices],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how the addendum changes this requirement")},
+    )
+    new_text = forms.CharField(
+        label=_("New words (if amended)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+    reason = forms.CharField(
+        label=_("Why it is changed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == VariationAction.AMEND and not (data.get("new_text") or "").strip():
+            self.add_error("new_text", _("Enter the new words of the requirement"))
+        if action in VariationAction.values and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Enter why the requirement is changed"))
+        return data
+
+
+class CarryOverForm(forms.Form):
+    """For a follow-up notice: carry over, or close, each open obligation of the notice it follows."""
+
+    CARRY, CLOSE = "carry", "close"
+
+    def __init__(self, *args, obligations: Iterable[Obligation], decided: dict[int, bool], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.obligations = list(obligations)
+        for obligation in self.obligations:
+            current = decided.get(obligation.pk)
+            self.fields[f"obligation_{obligation.pk}"] = forms.ChoiceField(
+                label=obligation.label,
+                choices=[
+                    (self.CARRY, _("Carry it over: still owed, under the follow-up notice")),
+                    (self.CLOSE, _("Close it: no longer required once the follow-up is given")),
+                ],
+                widget=forms.RadioSelect,
+                initial=None if current is None else (self.CARRY if current else self.CLOSE),
+                error_messages={"required": _("Select whether to carry it over or close it")},
+            )
+
+    def decisions(self) -> list[tuple[Obligation, bool]]:
+        return [(o, self.cleaned_data[f"obligation_{o.pk}"] == self.CARRY) for o in self.obligations]

@@ -1,4 +1,4 @@
-"""Drafting a warning notice and issuing it: the contents s151(2) demands, then its deadlines."""
+"""Drafting a warning notice (or an addendum, or a follow-up) and issuing it: then what it makes owed."""
 
 from __future__ import annotations
 
@@ -20,33 +20,35 @@ from accounts.audit import (
 from inspections.choices import InspectionState
 from inspections.models import Finding, StatutoryFunction
 
-from .. import calendars, deadlines, permissions
+from .. import calendars, permissions
+from ..checks import clean_and_save, require, require_draft
 from ..choices import (
+    LIVE_STATES,
     ComplianceRule,
-    DeadlineKind,
     NoticeKind,
+    NoticeState,
+    Owner,
+    RequirementAnswer,
     RequirementDue,
     RequirementKind,
+    VariationAction,
 )
 from ..models import (
-    BoardReport,
-    Deadline,
+    CarryOverDecision,
     Ground,
-    ImprovementPlan,
     InterventionCase,
     NoticeGround,
+    Obligation,
     Requirement,
+    RequirementVariation,
     WarningNotice,
-    legislature_name,
 )
+from ..obligations import services as obligation_services
+from ..obligations.services import check_known_years
 
 if TYPE_CHECKING:
     from accounts.models import User
-from ..checks import clean_and_save, require, require_draft
 
-# s151(3): the Ministers' own duties, in calendar days from the giving of the notice.
-LAYING_DAYS = 21
-REPORT_DAYS = 90
 
 NOTICE_DRAFT_FIELDS = (
     "title",
@@ -64,11 +66,13 @@ NOTICE_DRAFT_FIELDS = (
     "requires_improvement_plan",
     "board_reports_from",
     "board_reports_count",
+    "board_reports_until_end",
+    "ministers_duties_apply",
     "minded_to",
     "minded_to_powers",
     "announced_on",
 )
-REQUIREMENT_DRAFT_FIELDS = ("letter", "text", "kind", "due", "due_on_fixed", "position")
+REQUIREMENT_DRAFT_FIELDS = ("letter", "text", "kind", "answered_by", "due", "due_on_fixed", "position")
 
 
 # Drafting a notice -------------------------------------------------------------------------
@@ -95,6 +99,12 @@ def notice_draft(
         raise ValidationError({"parent": _("An original notice does not follow another notice.")})
     if kind != NoticeKind.ORIGINAL and parent is None:
         raise ValidationError({"parent": _("Choose the notice this one follows or amends.")})
+    if parent is not None and parent.state != NoticeState.ISSUED:
+        raise ValidationError({"parent": _("Choose a notice that is in force.")})
+    if kind == NoticeKind.ADDENDUM:
+        # Whether s151(3) applies to an addendum is unverified: the official says, off unless set.
+        fields.setdefault("ministers_duties_apply", False)
+        fields.setdefault("requires_improvement_plan", False)
     notice = WarningNotice(case=case, title=title, kind=kind, parent=parent, **fields)
     _check_inspection(notice)
     clean_and_save(notice, by=by, reason="create")
@@ -183,6 +193,7 @@ def requirement_add(
     letter: str,
     text: str,
     kind: str = RequirementKind.ONE_OFF,
+    answered_by: str = RequirementAnswer.EVIDENCE,
     due: str = RequirementDue.NONE,
     due_on_fixed: datetime.date | None = None,
     position: int | None = None,
@@ -199,6 +210,7 @@ def requirement_add(
         letter=letter,
         text=text,
         kind=kind,
+        answered_by=answered_by,
         due=due,
         due_on_fixed=due_on_fixed,
         position=position,
@@ -209,10 +221,20 @@ def requirement_add(
 
 
 def _check_requirement_due(requirement: Requirement) -> None:
+    """Check how a requirement is answered and when it is due; a document brings its own date."""
+    if not requirement.is_answered_by_evidence:
+        requirement.due, requirement.due_on_fixed = RequirementDue.NONE, None
+        taken = requirement.notice.requirements.filter(answered_by=requirement.answered_by)
+        if taken.exclude(pk=requirement.pk).exists():
+            raise ValidationError(
+                {"answered_by": _("Another requirement of this notice is already answered by that.")}
+            )
+        return
     if requirement.due == RequirementDue.FIXED_DATE and requirement.due_on_fixed is None:
         raise ValidationError({"due_on_fixed": _("Enter the date this requirement is due.")})
     if requirement.due != RequirementDue.FIXED_DATE:
         requirement.due_on_fixed = None
+    check_known_years(requirement.due_on_fixed)
 
 
 @transaction.atomic
@@ -254,43 +276,6 @@ def render_notice_text(notice: WarningNotice, *, given_on: datetime.date) -> str
     ).strip()
 
 
-def compute_compliance_deadline(notice: WarningNotice) -> calendars.ComputedDeadline:
-    """Return the end of the compliance period as the notice sets it."""
-    start = notice.compliance_start_on or notice.given_on
-    if notice.compliance_rule == ComplianceRule.WORKING_DAYS:
-        return calendars.working_day_deadline(
-            start,
-            notice.compliance_days,
-            excludes_christmas_eve=notice.compliance_excludes_christmas_eve,
-        )
-    if notice.compliance_rule == ComplianceRule.CALENDAR_DAYS:
-        return calendars.calendar_day_deadline(start, notice.compliance_days)
-    return calendars.fixed_date_deadline(start, notice.compliance_fixed_on)
-
-
-def _store_deadline(
-    notice: WarningNotice,
-    *,
-    kind: str,
-    label: str,
-    computed: calendars.ComputedDeadline,
-    by: User,
-) -> Deadline:
-    deadline = Deadline(
-        notice=notice,
-        kind=kind,
-        label=label[:300],
-        start_on=computed.start_on,
-        count=computed.count,
-        unit=computed.unit,
-        due_on=computed.due_on,
-        basis=computed.basis,
-        skipped=computed.skipped_as_data(),
-    )
-    clean_and_save(deadline, by=by, reason="computed on issue")
-    return deadline
-
-
 def _validate_before_issue(notice: WarningNotice, on: datetime.date) -> None:
     check_not_future(on, what=_("The date the notice is given"))
     start = notice.compliance_start_on or on
@@ -301,84 +286,201 @@ def _validate_before_issue(notice: WarningNotice, on: datetime.date) -> None:
         )
     if start > on + datetime.timedelta(days=366):
         raise ValidationError({"compliance_start_on": _("The compliance period starts too late.")})
-    if notice.board_reports_count and notice.board_reports_from is None:
+    if (notice.board_reports_count or notice.board_reports_until_end) and notice.board_reports_from is None:
         raise ValidationError({"board_reports_from": _("Enter the month of the first Board report.")})
     if notice.inspection and notice.inspection.published_on and on < notice.inspection.published_on:
         raise ValidationError(
             {"on": _("A notice cannot be given before the report it rests on was published.")}
         )
+    if notice.parent is not None and notice.parent.given_on and on < notice.parent.given_on:
+        raise ValidationError({"on": _("A notice cannot be given before the notice it follows or amends.")})
     fixed = notice.requirements.filter(due=RequirementDue.FIXED_DATE, due_on_fixed__lte=on)
     if fixed.exists():
         raise ValidationError(_("Every fixed requirement date must be after the notice is given."))
+    if (
+        not notice.sets_compliance_period()
+        and notice.requirements.filter(due=RequirementDue.COMPLIANCE_PERIOD).exists()
+    ):
+        raise ValidationError(
+            _("A requirement is due by the end of the compliance period, so set the compliance period.")
+        )
+    if not notice.requires_improvement_plan:
+        by_plan = notice.requirements.filter(
+            answered_by__in=[RequirementAnswer.IMPROVEMENT_PLAN, RequirementAnswer.PLAN_AGREEMENT]
+        )
+        if by_plan.exists():
+            raise ValidationError(
+                _("A requirement is answered by the improvement plan, so the notice must ask for a plan.")
+            )
+    if notice.requires_improvement_plan and not notice.sets_compliance_period():
+        raise ValidationError(
+            _("The improvement plan is due by the end of the compliance period, so set it.")
+        )
 
 
 @transaction.atomic
 def notice_issue(*, notice: WarningNotice, by: User, on: datetime.date, reason: str = "") -> WarningNotice:
-    """Give the notice: fix its text, compute its deadlines, open its plan and Board report slots."""
+    """Give the notice: fix its text, work out its compliance period and open everything it makes owed.
+
+    An addendum's variations take effect (requirements of the notice it amends get new words, or
+    are no longer required); a follow-up notice supersedes the notice it follows, whose open
+    obligations are carried over or closed as the official decided. The people affected are told.
+    """
     require(permissions.can_manage_notice(notice, by))
     # Hold the row until commit: a requirement or ground changed at this moment waits, then finds
-    # the notice issued (_require_draft), so the fixed text cannot miss it.
+    # the notice issued (require_draft), so the fixed text cannot miss it.
     list(WarningNotice.objects.select_for_update().filter(pk=notice.pk).values_list("pk", flat=True))
     _validate_before_issue(notice, on)
+    compliance = None
+    if notice.sets_compliance_period():
+        compliance = obligation_services.compute_compliance_period(notice, on=on)
+        notice.compliance_ends_on = compliance.due_on
+        notice.compliance_basis = compliance.basis[:300]
     notice.issued_text = render_notice_text(notice, given_on=on)
     apply_transition(notice, "issue", by=by, reason=reason, occurred_on=on, on=on)
+    opened = obligation_services.open_for_notice(notice, by=by, on=on, compliance=compliance)
+    lines = [_("The notice was given on %(date)s.") % {"date": calendars.format_date(on)}]
+    if notice.kind == NoticeKind.ADDENDUM:
+        lines += _apply_variations(notice, by=by, on=on)
+    if notice.kind == NoticeKind.FOLLOW_UP:
+        lines += _supersede_parent(notice, by=by, on=on)
+    obligation_services.notify.obligations_changed(
+        notice,
+        subject=_("Warning notice given: %(notice)s") % {"notice": notice.title},
+        lines=lines + obligation_services.describe_owed(opened),
+        owners={Owner.COUNCIL} | {o.owner for o in opened},
+    )
+    return notice
 
-    compliance = _store_deadline(
-        notice,
-        kind=DeadlineKind.COMPLIANCE,
-        label=notice.compliance_description or _("End of the compliance period"),
-        computed=compute_compliance_deadline(notice),
-        by=by,
-    )
-    laying = calendars.calendar_day_deadline(on, LAYING_DAYS)
-    _store_deadline(
-        notice,
-        kind=DeadlineKind.LAYING,
-        label=_("Lay a copy of the notice before %(legislature)s (s151(3)(a))")
-        % {"legislature": legislature_name(laying.due_on)},
-        computed=laying,
-        by=by,
-    )
-    report = calendars.calendar_day_deadline(on, REPORT_DAYS)
-    _store_deadline(
-        notice,
-        kind=DeadlineKind.REPORT,
-        label=_("Report to %(legislature)s on the council's action (s151(3)(b))")
-        % {"legislature": legislature_name(report.due_on)},
-        computed=report,
-        by=by,
-    )
-    if notice.requires_improvement_plan:
-        plan = ImprovementPlan(notice=notice, deadline=compliance)
-        clean_and_save(plan, by=by, reason="opened on issue")
 
-    requirements = list(notice.requirements.all())
-    for requirement in requirements:
-        if requirement.due == RequirementDue.COMPLIANCE_PERIOD:
-            requirement.deadline = compliance
-        elif requirement.due == RequirementDue.FIXED_DATE:
-            requirement.deadline = _store_deadline(
-                notice,
-                kind=DeadlineKind.REQUIREMENT,
-                label=_("Requirement (%(letter)s)") % {"letter": requirement.letter},
-                computed=calendars.fixed_date_deadline(on, requirement.due_on_fixed),
-                by=by,
+def _apply_variations(addendum: WarningNotice, *, by: User, on: datetime.date) -> list[str]:
+    """Make an addendum's changes to the requirements of the notice it amends; say what changed."""
+    lines = []
+    given = calendars.format_date(on)
+    for variation in addendum.variations.select_related("requirement__notice").order_by(
+        "requirement__position"
+    ):
+        requirement = variation.requirement
+        if variation.action == VariationAction.AMEND:
+            variation.previous_text = requirement.text
+            requirement.text = variation.new_text
+            save_with_history(requirement, by=by, reason=f"amended by addendum: {variation.reason}")
+            lines.append(
+                _("Requirement (%(letter)s) now reads: %(text)s")
+                % {"letter": requirement.letter, "text": requirement.text}
             )
         else:
-            continue
-        save_with_history(requirement, by=by, reason="deadline set on issue")
+            why = _("Withdrawn by the addendum given on %(date)s: %(reason)s") % {
+                "date": given,
+                "reason": variation.reason,
+            }
+            for obligation in requirement.obligations.filter(state__in=LIVE_STATES):
+                obligation_services.release(obligation, by=by, on=on, reason=why)
+            lines.append(
+                _("Requirement (%(letter)s) is no longer required.") % {"letter": requirement.letter}
+            )
+        variation.applied_on = on
+        save_with_history(variation, by=by, reason="applied")
+    return lines
 
-    recurring = next((r for r in requirements if r.kind == RequirementKind.RECURRING_REPORT), None)
-    for index in range(notice.board_reports_count):
-        month = deadlines.add_months(notice.board_reports_from, index)
-        computed = calendars.month_end_deadline(month)
-        deadline = _store_deadline(
-            notice,
-            kind=DeadlineKind.BOARD_REPORT,
-            label=_("Improvement Board report for %(month)s") % {"month": calendars.format_month(month)},
-            computed=computed,
-            by=by,
-        )
-        slot = BoardReport(notice=notice, requirement=recurring, month=month, deadline=deadline)
-        clean_and_save(slot, by=by, reason="slot opened on issue")
-    return notice
+
+def _supersede_parent(follow_up: WarningNotice, *, by: User, on: datetime.date) -> list[str]:
+    """Carry over or close each open obligation of the notice a follow-up supersedes, as decided."""
+    parent = follow_up.parent
+    lines = []
+    given = calendars.format_date(on)
+    for decision in follow_up.carry_over_decisions.select_related(
+        "obligation__requirement", "obligation__board_report"
+    ):
+        obligation = decision.obligation
+        if obligation.state not in LIVE_STATES:
+            continue
+        if decision.carry_over:
+            obligation.carried_to = follow_up
+            obligation.changed_on = max(on, obligation.changed_on)
+            save_with_history(obligation, by=by, reason=f"carried over to: {follow_up.title}"[:100])
+            lines.append(_("Carried over to the follow-up notice: %(what)s") % {"what": obligation.label})
+        else:
+            why = _("Superseded by the follow-up notice given on %(date)s; closed.") % {"date": given}
+            obligation_services.release(obligation, by=by, on=on, reason=why)
+            lines.append(_("Closed, no longer required: %(what)s") % {"what": obligation.label})
+    why = _("Superseded by the follow-up notice “%(notice)s” given on %(date)s.") % {
+        "notice": follow_up.title,
+        "date": given,
+    }
+    apply_transition(parent, "supersede", by=by, reason=why, occurred_on=on, on=on, closing_reason=why)
+    return lines
+
+
+# Addenda and follow-up notices, while drafted -----------------------------------------------------
+
+
+def _require_kind(notice: WarningNotice, kind: str, message: str) -> None:
+    if notice.kind != kind:
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def variation_set(
+    *,
+    addendum: WarningNotice,
+    by: User,
+    requirement: Requirement,
+    action: str,
+    reason: str,
+    new_text: str = "",
+) -> RequirementVariation:
+    """Say how a draft addendum varies one requirement of the notice it amends (replacing any before)."""
+    require(permissions.can_manage_notice(addendum, by))
+    require_draft(addendum)
+    _require_kind(addendum, NoticeKind.ADDENDUM, _("Only an addendum varies the requirements of a notice."))
+    if requirement.notice_id != addendum.parent_id:
+        raise ValidationError({"requirement": _("Choose a requirement of the notice this addendum amends.")})
+    if not requirement.obligations.filter(state__in=LIVE_STATES).exists():
+        raise ValidationError({"requirement": _("Choose a requirement that is still owed.")})
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Enter why the requirement is being changed.")})
+    if action == VariationAction.AMEND and not new_text.strip():
+        raise ValidationError({"new_text": _("Enter the new words of the requirement.")})
+    variation = RequirementVariation.objects.filter(addendum=addendum, requirement=requirement).first()
+    variation = variation or RequirementVariation(addendum=addendum, requirement=requirement)
+    variation.action = action
+    variation.new_text = new_text.strip() if action == VariationAction.AMEND else ""
+    variation.reason = reason.strip()
+    clean_and_save(variation, by=by, reason="set")
+    return variation
+
+
+@transaction.atomic
+def variation_remove(*, variation: RequirementVariation, by: User) -> None:
+    require(permissions.can_manage_notice(variation.addendum, by))
+    require_draft(variation.addendum)
+    delete_with_history(variation, by=by, reason="remove")
+
+
+def parent_obligations_to_decide(follow_up: WarningNotice):
+    """Return the council's open obligations of the notice a follow-up supersedes, to carry or close."""
+    return (
+        obligation_services.owed_by_council(follow_up.parent)
+        .select_related("requirement", "board_report", "notice")
+        .order_by("position", "id")
+    )
+
+
+@transaction.atomic
+def carry_over_decide(
+    *, follow_up: WarningNotice, by: User, obligation: Obligation, carry_over: bool
+) -> CarryOverDecision:
+    """Say whether a draft follow-up carries over one open obligation of its parent, or closes it."""
+    require(permissions.can_manage_notice(follow_up, by))
+    require_draft(follow_up)
+    _require_kind(follow_up, NoticeKind.FOLLOW_UP, _("Only a follow-up notice carries obligations over."))
+    if not parent_obligations_to_decide(follow_up).filter(pk=obligation.pk).exists():
+        raise ValidationError({"obligation": _("Choose an open obligation of the notice this one follows.")})
+    decision = CarryOverDecision.objects.filter(follow_up=follow_up, obligation=obligation).first()
+    decision = decision or CarryOverDecision(
+        follow_up=follow_up, obligation=obligation, carry_over=carry_over
+    )
+    decision.carry_over = carry_over
+    clean_and_save(decision, by=by, reason="decided")
+    return decision

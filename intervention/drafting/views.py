@@ -9,7 +9,6 @@ with a message (the services refuse them too).
 
 from __future__ import annotations
 
-import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Value, When, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -36,19 +35,31 @@ from inspections.choices import InspectionState
 from inspections.models import Finding
 
 from .. import calendars, permissions, selectors, services
-from ..choices import CaseState, ComplianceRule, NoticeState, RequirementDue
+from ..choices import (
+    LIVE_STATES,
+    CaseState,
+    ComplianceRule,
+    NoticeKind,
+    NoticeState,
+    RequirementAnswer,
+    RequirementDue,
+)
 from ..demo.powys_2017 import REQUIREMENTS as POWYS_REQUIREMENTS
 from ..models import Ground, NoticeGround, Requirement, WarningNotice, legislature_name
+from ..obligations import services as obligation_services
 from .forms import (
+    CarryOverForm,
     ComplianceForm,
     FailedFunctionsForm,
     IssueForm,
     MindedToForm,
+    MinistersDutiesForm,
     NoticeDetailsForm,
     NoticeGroundsForm,
     NoticeStartForm,
     PreviewDateForm,
     RequirementForm,
+    VariationForm,
 )
 
 ISSUED_MESSAGE = gettext_lazy("This notice has been issued, so its text cannot change.")
@@ -228,7 +239,7 @@ def _tasks(notice: WarningNotice, *, letters: list[str], functions: list) -> lis
     def url(name: str) -> str:
         return reverse(f"intervention:{name}", args=[notice.pk])
 
-    return [
+    tasks = [
         Task(
             "details",
             _("Title, Minister and purpose"),
@@ -272,6 +283,38 @@ def _tasks(notice: WarningNotice, *, letters: list[str], functions: list) -> lis
             url("notice_minded_to"),
         ),
     ]
+    if notice.kind == NoticeKind.ADDENDUM:
+        variations = notice.variations.count()
+        tasks.insert(
+            1,
+            Task(
+                "variations",
+                _("Changes to the requirements of the notice it amends"),
+                ngettext("%(count)s change", "%(count)s changes", variations) % {"count": variations},
+                notice.has_requirements(),
+                url("notice_variations"),
+            ),
+        )
+        tasks.append(
+            Task(
+                "ministers_duties",
+                _("Whether the Ministers' duties under section 151(3) apply"),
+                _("They apply") if notice.ministers_duties_apply else _("They do not apply"),
+                True,
+                url("notice_ministers_duties"),
+            )
+        )
+    if notice.kind == NoticeKind.FOLLOW_UP:
+        tasks.append(
+            Task(
+                "carry_over",
+                _("What happens to the open obligations of the notice it follows"),
+                _("Decided") if notice.carry_over_decided() else _("Not decided yet"),
+                notice.carry_over_decided(),
+                url("notice_carry_over"),
+            )
+        )
+    return tasks
 
 
 def _letters_summary(letters: list[str]) -> str:
@@ -310,8 +353,12 @@ def compliance_summary(notice: WarningNotice) -> str:
 
 def _board_reports_summary(notice: WarningNotice) -> str:
     count = notice.board_reports_count
+    if notice.board_reports_until_end and notice.board_reports_from:
+        return _("Monthly from %(month)s until the notice ends") % {
+            "month": calendars.format_month(notice.board_reports_from)
+        }
     if not count:
-        return _("None")
+        return _("None set by the notice")
     if notice.board_reports_from is None:
         return _("%(count)s monthly reports; the first month is not set yet") % {"count": count}
     return ngettext(
@@ -355,7 +402,13 @@ def _update_draft(notice: WarningNotice, by, form: forms.Form) -> None:
 
 
 def _initial(notice: WarningNotice, form_class: type[forms.Form]) -> dict:
-    return {name: getattr(notice, name) for name in form_class.base_fields}
+    return {name: getattr(notice, name) for name in form_class.base_fields if hasattr(notice, name)}
+
+
+def _schedule_initial(notice: WarningNotice) -> str:
+    if notice.board_reports_until_end:
+        return "until_end"
+    return "count" if notice.board_reports_count else "none"
 
 
 @drafting_view
@@ -372,9 +425,8 @@ def notice_edit_details(request: HttpRequest, notice: WarningNotice) -> HttpResp
 
 @drafting_view
 def notice_compliance(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
-    form = ComplianceForm(
-        _posted(request), initial=_initial(notice, ComplianceForm), today=timezone.localdate()
-    )
+    initial = {**_initial(notice, ComplianceForm), "board_reports_schedule": _schedule_initial(notice)}
+    form = ComplianceForm(_posted(request), initial=initial, today=timezone.localdate())
     return _notice_form_page(
         request,
         notice,
@@ -605,8 +657,13 @@ def requirements_from_template(request: HttpRequest, notice: WarningNotice) -> H
 
 @transaction.atomic
 def _add_powys_requirements(notice: WarningNotice, *, by) -> None:
-    for letter, text, kind, due in POWYS_REQUIREMENTS:
-        services.requirement_add(notice=notice, by=by, letter=letter, text=text, kind=kind, due=due)
+    by_plan = (RequirementAnswer.IMPROVEMENT_PLAN, RequirementAnswer.PLAN_AGREEMENT)
+    for letter, text, kind, answered_by, due in POWYS_REQUIREMENTS:
+        if answered_by in by_plan and not notice.requires_improvement_plan:
+            answered_by = RequirementAnswer.EVIDENCE  # no plan asked for: the council shows it with evidence
+        services.requirement_add(
+            notice=notice, by=by, letter=letter, text=text, kind=kind, answered_by=answered_by, due=due
+        )
 
 
 # Preview and issue -----------------------------------------------------------------------------
@@ -615,37 +672,47 @@ def _add_powys_requirements(notice: WarningNotice, *, by) -> None:
 @dataclass
 class PreviewDeadline:
     label: str
-    due_on: datetime.date
+    due_on: datetime.date | None
     basis: str
 
 
 def _deadlines_if_given(notice: WarningNotice, given_on: datetime.date) -> list[PreviewDeadline]:
-    """Return the deadlines the notice would get if given on `given_on`; nothing is stored."""
+    """Return the due dates the notice would set if given on `given_on`; nothing is stored.
+
+    A date in a year the working-day calendar does not know is shown with the reason instead.
+    """
     rows = []
-    if notice.has_compliance_period():
-        as_given = copy.copy(notice)
-        as_given.given_on = given_on
-        computed = services.compute_compliance_deadline(as_given)
-        label = notice.compliance_description or _("End of the compliance period")
-        rows.append(PreviewDeadline(label, computed.due_on, computed.basis))
-    laying = calendars.calendar_day_deadline(given_on, services.LAYING_DAYS)
-    rows.append(
-        PreviewDeadline(
-            _("Lay a copy of the notice before %(legislature)s (s151(3)(a))")
-            % {"legislature": legislature_name(laying.due_on)},
-            laying.due_on,
-            laying.basis,
-        )
-    )
-    report = calendars.calendar_day_deadline(given_on, services.REPORT_DAYS)
-    rows.append(
-        PreviewDeadline(
-            _("Report to %(legislature)s on the council's action (s151(3)(b))")
-            % {"legislature": legislature_name(report.due_on)},
-            report.due_on,
-            report.basis,
-        )
-    )
+    calendar = calendars.WorkingCalendar()
+    try:
+        if notice.sets_compliance_period():
+            computed = obligation_services.compute_compliance_period(notice, on=given_on, calendar=calendar)
+            label = notice.compliance_description or _("End of the compliance period")
+            rows.append(PreviewDeadline(label, computed.due_on, computed.basis))
+        if notice.ministers_duties_apply:
+            for days, text in (
+                (
+                    obligation_services.LAYING_DAYS,
+                    _("Lay a copy of the notice before %(legislature)s (s151(3)(a))"),
+                ),
+                (
+                    obligation_services.REPORT_DAYS,
+                    _("Report to %(legislature)s on the council's action (s151(3)(b))"),
+                ),
+            ):
+                computed = calendars.calendar_day_deadline(given_on, days, calendar=calendar)
+                rows.append(
+                    PreviewDeadline(
+                        text % {"legislature": legislature_name(computed.due_on)},
+                        computed.due_on,
+                        computed.basis,
+                    )
+                )
+        for month in obligation_services.scheduled_months(notice, today=given_on):
+            computed = calendars.month_end_deadline(month, calendar=calendar)
+            label = _("Improvement Board report for %(month)s") % {"month": calendars.format_month(month)}
+            rows.append(PreviewDeadline(label, computed.due_on, computed.basis))
+    except calendars.UnknownCalendarYear as error:
+        rows.append(PreviewDeadline(error.messages[0], None, ""))
     for requirement in notice.requirements.all():
         if requirement.due == RequirementDue.FIXED_DATE and requirement.due_on_fixed:
             rows.append(
@@ -717,3 +784,134 @@ def notice_issue(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
     given_on = form.cleaned_data.get("on")
     date_form = PreviewDateForm(initial={"preview_on": given_on or today})
     return _render_preview(request, notice, form=form, date_form=date_form, given_on=given_on or today)
+
+
+# Addenda and follow-up notices -------------------------------------------------------------------
+
+
+def _require_kind(notice: WarningNotice, kind: str) -> None:
+    if notice.kind != kind:
+        raise Http404
+
+
+@drafting_view
+def notice_ministers_duties(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
+    _require_kind(notice, NoticeKind.ADDENDUM)
+    form = MinistersDutiesForm(_posted(request), initial=_initial(notice, MinistersDutiesForm))
+    return _notice_form_page(
+        request,
+        notice,
+        form,
+        heading=_("Whether the Ministers' duties under section 151(3) apply"),
+        success_message=_("Saved."),
+        extra={
+            "intro": _(
+                "Section 151(3) requires the Ministers to lay a warning notice within 21 days and to report "
+                "on it within 90. Whether it applies to an addendum is unverified."
+            )
+        },
+    )
+
+
+@drafting_view
+def notice_variations(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
+    """List the requirements of the notice an addendum amends, with how the addendum changes each."""
+    _require_kind(notice, NoticeKind.ADDENDUM)
+    requirements = list(
+        notice.parent.requirements.filter(obligations__state__in=LIVE_STATES)
+        .distinct()
+        .order_by("position", "letter")
+    )
+    changes = {v.requirement_id: v for v in notice.variations.all()}
+    for requirement in requirements:
+        requirement.variation = changes.get(requirement.pk)
+    context = {"notice": notice, "requirements": requirements, "back_url": overview_url(notice)}
+    return render(request, f"{TEMPLATE_DIR}/variation_list.html", context)
+
+
+@drafting_view
+def variation_edit(request: HttpRequest, notice: WarningNotice, requirement_pk: int) -> HttpResponse:
+    """Say how the addendum changes one requirement of the notice it amends.
+
+    No change, new words, or withdrawn.
+    """
+    _require_kind(notice, NoticeKind.ADDENDUM)
+    requirement = get_object_or_404(notice.parent.requirements.all(), pk=requirement_pk)
+    variation = notice.variations.filter(requirement=requirement).first()
+    initial = {"action": variation.action if variation else VariationForm.NO_CHANGE}
+    if variation:
+        initial.update(new_text=variation.new_text, reason=variation.reason)
+    else:
+        initial["new_text"] = requirement.text
+    form = VariationForm(_posted(request), initial=initial)
+    back = reverse("intervention:notice_variations", args=[notice.pk])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def action():
+            if data["action"] == VariationForm.NO_CHANGE:
+                if variation is not None:
+                    services.variation_remove(variation=variation, by=request.user)
+                return
+            services.variation_set(
+                addendum=notice,
+                by=request.user,
+                requirement=requirement,
+                action=data["action"],
+                reason=data["reason"],
+                new_text=data["new_text"],
+            )
+
+        response = run_service(
+            request,
+            form,
+            action,
+            success_message=_("The change to requirement (%(letter)s) has been saved.")
+            % {"letter": requirement.letter},
+            success_url=back,
+        )
+        if response:
+            return response
+    context = {
+        "notice": notice,
+        "form": form,
+        "requirement": requirement,
+        "heading": _("How the addendum changes requirement (%(letter)s)") % {"letter": requirement.letter},
+        "back_url": back,
+    }
+    return render(request, f"{TEMPLATE_DIR}/variation_form.html", context)
+
+
+@drafting_view
+def notice_carry_over(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
+    """Decide, for each open obligation of the notice a follow-up supersedes, whether it carries over."""
+    _require_kind(notice, NoticeKind.FOLLOW_UP)
+    obligations = list(services.parent_obligations_to_decide(notice))
+    decided = dict(notice.carry_over_decisions.values_list("obligation_id", "carry_over"))
+    form = CarryOverForm(_posted(request), obligations=obligations, decided=decided)
+    if request.method == "POST" and form.is_valid():
+
+        @transaction.atomic
+        def action():
+            for obligation, carry in form.decisions():
+                services.carry_over_decide(
+                    follow_up=notice, by=request.user, obligation=obligation, carry_over=carry
+                )
+
+        response = run_service(
+            request,
+            form,
+            action,
+            success_message=_("Your decisions have been saved."),
+            success_url=overview_url(notice),
+        )
+        if response:
+            return response
+    context = {
+        "notice": notice,
+        "form": form,
+        "obligations": obligations,
+        "heading": _("What happens to the open obligations of the notice this one follows"),
+        "back_url": overview_url(notice),
+    }
+    return render(request, f"{TEMPLATE_DIR}/carry_over.html", context)

@@ -2,7 +2,7 @@
 
 It agrees with permissions.can_view_escalation: officials see every escalation; a council officer
 sees their own council's; an inspector sees those arising from inspection findings (CIW's own
-reports), not those about a notice's requirements; anyone else sees none.
+reports), not those about what a council owes under a notice; anyone else sees none.
 """
 
 from __future__ import annotations
@@ -11,30 +11,30 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.models import TransitionLog
 from accounts.permissions import has_role, is_inspector, is_official
 
 from .. import asat, calendars, deadlines, permissions
-from ..choices import AcknowledgementState, EscalationSource, NoticeState, RequirementState
-from ..models import Escalation, EscalationRecipient, Requirement, WarningNotice
+from ..choices import LIVE_STATES, AcknowledgementState, EscalationSource, Owner
+from ..models import Escalation, EscalationRecipient, Obligation
+from ..obligations import status as rules
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 AWAITING = Q(recipients__state=AcknowledgementState.AWAITING)
-# Requirements the council still has to act on. Evidence awaiting review is not the council's delay;
-# accepted, withdrawn and breached requirements are not chased.
-COUNCIL_TO_ACT_STATES = (RequirementState.OPEN, RequirementState.RETURNED)
 
 
 def escalations_for_user(user: User) -> QuerySet[Escalation]:
     escalations = Escalation.objects.select_related(
-        "council", "case__lead", "finding__inspection", "requirement__notice"
+        "council",
+        "case__lead",
+        "finding__inspection",
+        "obligation__notice",
+        "obligation__requirement",
+        "obligation__board_report",
     )
     if is_official(user):
         return escalations
@@ -68,7 +68,13 @@ def awaiting_acknowledgement_by(user: User) -> QuerySet[EscalationRecipient]:
         EscalationRecipient.objects.filter(
             user_id=user.pk, state=AcknowledgementState.AWAITING, escalation__in=visible
         )
-        .select_related("escalation__council", "escalation__finding", "escalation__requirement")
+        .select_related(
+            "escalation__council",
+            "escalation__finding",
+            "escalation__obligation__requirement",
+            "escalation__obligation__board_report",
+            "escalation__obligation__notice",
+        )
         .order_by("escalation__raised_on", "escalation_id")
     )
 
@@ -132,70 +138,46 @@ def unacknowledged_escalation_reminders(*, today: datetime.date) -> list[Escalat
 
 
 @dataclass(frozen=True)
-class OverdueRequirement:
-    requirement: Requirement
+class OverdueObligation:
+    obligation: Obligation
     due_on: datetime.date
     working_days_late: int
 
 
-def overdue_requirements(*, today: datetime.date, working_days: int) -> list[OverdueRequirement]:
-    """Return the requirements overdue by more than `working_days` working days on `today`, not yet escalated.
+def overdue_obligations(*, today: datetime.date, working_days: int) -> list[OverdueObligation]:
+    """Return what councils owe that is overdue by more than `working_days` working days on `today`.
 
-    Judged as things stood at the end of `today` (a run `--today` a past date sees the past): the
-    council still owed the requirement then (open or returned), under a notice then in force, and
-    its due date was far enough before. The states then are rebuilt from the transition log
-    (intervention.asat); the deadline's `met_on` plays no part, because a requirement due by the
-    end of the compliance period shares that deadline with the improvement plan, which meets it.
-    One escalation per requirement and due date: those already raised are left out.
+    Judged as things stood at the end of `today` (a run `--today` a past date sees the past),
+    by obligations/status.py from each obligation's history (asat.obligations_as_at): what was
+    with Welsh Government for review then, met, not evidenced or no longer required is not late.
+    One escalation per obligation and due date: those already raised are left out.
     """
     # More than N working days after the due date needs at least N + 1 calendar days.
     latest_due = today - datetime.timedelta(days=working_days + 1)
-    end_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.max))
-    types = ContentType.objects.get_for_models(Requirement, WarningNotice)
-    requirement_type, notice_type = types[Requirement].pk, types[WarningNotice].pk
-
-    def changed_since(content_type_id: int, object_id: str) -> Exists:
-        return Exists(
-            TransitionLog.objects.filter(
-                content_type_id=content_type_id, object_id=OuterRef(object_id), recorded_at__gt=end_of_day
-            )
-        )
-
-    already = Escalation.objects.filter(requirement=OuterRef("pk"), due_on=OuterRef("deadline__due_on"))
-    # Nothing recorded since the end of `today` means today's states are the states then.
-    candidates = list(
-        Requirement.objects.filter(deadline__due_on__lte=latest_due, notice__given_on__lte=today)
-        .filter(
-            Q(state__in=COUNCIL_TO_ACT_STATES, notice__state=NoticeState.ISSUED)
-            | changed_since(requirement_type, "pk")
-            | changed_since(notice_type, "notice_id")
-        )
-        .exclude(Exists(already))
-        .select_related("deadline", "notice__case__council", "notice__case__lead")
-        .order_by("deadline__due_on", "pk")
+    already = Escalation.objects.filter(obligation=OuterRef("pk"), due_on=OuterRef("due_on"))
+    # Changed since `today`: its due date then may not be its due date now, so judge it from history.
+    changed_since = Q(changed_on__gt=today)
+    candidates = (
+        Obligation.objects.filter(owner=Owner.COUNCIL, opened_on__lte=today, due_on__isnull=False)
+        .filter(Q(due_on__lte=latest_due) | changed_since)
+        .filter(Q(state__in=LIVE_STATES) | changed_since)
+        .exclude(Exists(already) & ~changed_since)
+        .select_related("notice__case__council", "notice__case__lead", "requirement", "board_report")
+        .order_by("due_on", "pk")
     )
-    if not candidates:
-        return []
-    logs = TransitionLog.objects.filter(
-        Q(content_type_id=requirement_type, object_id__in=[r.pk for r in candidates])
-        | Q(content_type_id=notice_type, object_id__in={r.notice_id for r in candidates})
-    ).order_by("recorded_at", "id")
-    steps = asat.timelines(logs)
-
-    def state_then(content_type_id: int, obj: Requirement | WarningNotice) -> str:
-        return asat.state_on(steps.get((content_type_id, obj.pk), []), today, initial=obj.state)[0]
-
-    calendar = calendars.non_working_days(min(r.deadline.due_on for r in candidates), today)
+    items = asat.obligations_as_at(candidates, today)
+    raised = set(
+        Escalation.objects.filter(obligation__in=[i.obligation.pk for i in items]).values_list(
+            "obligation_id", "due_on"
+        )
+    )
     overdue = []
-    for requirement in candidates:
-        due_on = requirement.deadline.due_on
-        if (
-            state_then(requirement_type, requirement) in COUNCIL_TO_ACT_STATES
-            and state_then(notice_type, requirement.notice) == NoticeState.ISSUED
-            and deadlines.is_overdue_by_more_than(due_on, working_days, today=today, non_working=calendar)
-        ):
-            late = deadlines.working_days_between(due_on, today, non_working=calendar)
-            overdue.append(OverdueRequirement(requirement, due_on, late))
+    for item in items:
+        status, due_on = item.status, item.row.due_on
+        late_enough = status.code == rules.OVERDUE and (status.working_days or 0) > working_days
+        if late_enough and due_on and (item.obligation.pk, due_on) not in raised:
+            overdue.append(OverdueObligation(item.obligation, due_on, status.working_days))
+    overdue.sort(key=lambda o: (o.due_on, o.obligation.pk))
     return overdue
 
 

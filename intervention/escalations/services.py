@@ -3,8 +3,9 @@
 What is escalated (the 2018 review of Powys: serious findings sat with senior officers for a year):
 - each finding of kind "serious concern", when its inspection report is published (before that the
   findings are a draft); raised by the `inspection_published` signal (intervention/signals.py);
-- each requirement overdue by more than settings.ESCALATION_AFTER_WORKING_DAYS working days,
-  raised by `manage.py escalate_overdue` (one escalation per requirement and due date).
+- each thing a council owes under a notice (a requirement, the improvement plan, a Board
+  report...) overdue by more than settings.ESCALATION_AFTER_WORKING_DAYS working days, raised by
+  `manage.py escalate_overdue` (one escalation per obligation and due date).
 
 Who it is addressed to: the council's active senior contacts (SeniorContact, kept by an
 administrator) and the case's Welsh Government lead; when the case has no lead (or there is no
@@ -51,7 +52,7 @@ from ..choices import (
     RecipientKind,
     SeniorPosition,
 )
-from ..models import Escalation, EscalationRecipient, InterventionCase, Requirement, SeniorContact
+from ..models import Escalation, EscalationRecipient, InterventionCase, Obligation, SeniorContact
 from ..reminders.services import first_line
 from . import selectors as escalation_selectors
 
@@ -117,7 +118,7 @@ def _raise(
     raised_on: datetime.date,
     by: User | None,
     finding: Finding | None = None,
-    requirement: Requirement | None = None,
+    obligation: Obligation | None = None,
     due_on: datetime.date | None = None,
 ) -> Escalation | None:
     """Record one escalation and its recipients; None if it was already raised (a concurrent run)."""
@@ -128,7 +129,7 @@ def _raise(
                 council=council,
                 case=case,
                 finding=finding,
-                requirement=requirement,
+                obligation=obligation,
                 due_on=due_on,
                 reason=reason,
                 raised_on=raised_on,
@@ -215,20 +216,20 @@ def escalate_serious_findings(
     return raised
 
 
-# Requirements overdue ------------------------------------------------------------------------------
+# What councils owe, overdue ------------------------------------------------------------------------
 
 
 def overdue_reason(
-    overdue: escalation_selectors.OverdueRequirement, *, today: datetime.date, threshold: int
+    overdue: escalation_selectors.OverdueObligation, *, today: datetime.date, threshold: int
 ) -> str:
-    """Say why an overdue requirement is escalated: the reason recorded and emailed."""
-    requirement = overdue.requirement
+    """Say why an overdue obligation is escalated: the reason recorded and emailed."""
+    obligation = overdue.obligation
     return _(
-        "Requirement (%(letter)s) of “%(notice)s” was due on %(due)s and on %(today)s was "
-        "%(late)s working days overdue (escalated after more than %(threshold)s)."
+        "%(what)s of “%(notice)s” was due on %(due)s and on %(today)s was %(late)s working days "
+        "overdue (escalated after more than %(threshold)s)."
     ) % {
-        "letter": requirement.letter,
-        "notice": requirement.notice.title,
+        "what": obligation.label,
+        "notice": obligation.notice.title,
         "due": calendars.format_date(overdue.due_on),
         "today": calendars.format_date(today),
         "late": overdue.working_days_late,
@@ -240,23 +241,23 @@ def escalation_threshold(working_days: int | None = None) -> int:
     return settings.ESCALATION_AFTER_WORKING_DAYS if working_days is None else working_days
 
 
-def escalate_overdue_requirements(
+def escalate_overdue_obligations(
     *, today: datetime.date, working_days: int | None = None
 ) -> list[Escalation]:
-    """Raise an escalation for each requirement overdue by more than the threshold in working days.
+    """Raise an escalation for each obligation of a council overdue by more than the threshold.
 
-    Judged as things stood on `today` (see escalation_selectors.overdue_requirements). Idempotent:
-    one escalation per requirement and due date, however often it runs.
+    Judged as things stood on `today` (see escalation_selectors.overdue_obligations). Idempotent:
+    one escalation per obligation and due date, however often it runs.
     """
     threshold = escalation_threshold(working_days)
     raised = []
-    for overdue in escalation_selectors.overdue_requirements(today=today, working_days=threshold):
-        case = overdue.requirement.notice.case
+    for overdue in escalation_selectors.overdue_obligations(today=today, working_days=threshold):
+        case = overdue.obligation.notice.case
         escalation = _raise(
-            source=EscalationSource.OVERDUE_REQUIREMENT,
+            source=EscalationSource.OVERDUE_OBLIGATION,
             council=case.council,
             case=case,
-            requirement=overdue.requirement,
+            obligation=overdue.obligation,
             due_on=overdue.due_on,
             reason=overdue_reason(overdue, today=today, threshold=threshold),
             raised_on=today,

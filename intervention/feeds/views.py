@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import feeds
-from intervention import selectors
 from intervention.feeds import ics
 from intervention.feeds.forms import CalendarFeedAction
+from intervention.obligations import selectors as obligation_selectors
 
 SERVICES = {
     CalendarFeedAction.TURN_ON: feeds.calendar_feed_turn_on,
@@ -82,10 +82,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404
     user = feed.user
-    deadlines = selectors.deadlines_for_user(user).order_by("due_on", "id")
+    owed = obligation_selectors.owed_to_user(user).filter(due_on__isnull=False).order_by("due_on", "id")
+    obligations = obligation_selectors.with_status(owed, today=timezone.localdate())
     organisation = user.organisation.name if user.organisation else ""
-    body = ics.deadlines_calendar(
-        deadlines,
+    body = ics.obligations_calendar(
+        obligations,
         name=_("Statutory intervention deadlines: %(organisation)s") % {"organisation": organisation},
         host=split_domain_port(request.get_host())[0] or "localhost",
         notice_url=lambda pk: request.build_absolute_uri(reverse("intervention:notice_detail", args=[pk])),

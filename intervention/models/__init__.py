@@ -1,6 +1,6 @@
 """The intervention app's models, one module per part of the work; imported from here everywhere."""
 
-from .calendar import NonWorkingDay
+from .calendar import ConfirmedCalendarYear, NonWorkingDay
 from .cases import InterventionCase
 from .common import SENEDD_RENAMED_ON, condition, legislature_name
 from .documents import (
@@ -15,7 +15,8 @@ from .documents import (
 )
 from .escalations import Escalation, EscalationRecipient, SeniorContact
 from .interventions import Intervention
-from .notices import Deadline, Ground, NoticeGround, Requirement, WarningNotice
+from .notices import CarryOverDecision, Ground, NoticeGround, Requirement, RequirementVariation, WarningNotice
+from .obligations import Obligation, facts_of
 from .reminders import Reminder
 
 __all__ = [
@@ -23,7 +24,8 @@ __all__ = [
     "EVIDENCE_TYPES",
     "SENEDD_RENAMED_ON",
     "BoardReport",
-    "Deadline",
+    "CarryOverDecision",
+    "ConfirmedCalendarYear",
     "Escalation",
     "EscalationRecipient",
     "EvidenceFile",
@@ -33,13 +35,16 @@ __all__ = [
     "InterventionCase",
     "NonWorkingDay",
     "NoticeGround",
+    "Obligation",
     "Reminder",
     "Requirement",
+    "RequirementVariation",
     "SeniorContact",
     "Submission",
     "WarningNotice",
     "condition",
     "evidence_content_type",
     "evidence_upload_to",
+    "facts_of",
     "legislature_name",
 ]

@@ -22,3 +22,29 @@ class NonWorkingDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day.isoformat()} {self.description}"
+
+
+class ConfirmedCalendarYear(models.Model):
+    """A year outside the bank holiday data whose non-working days an administrator has checked.
+
+    The `holidays` package knows the bank holidays of England and Wales only for a range of
+    years; a deadline that needs any other year is refused until an administrator has recorded
+    that year's non-working days (as extra non-working days) and confirmed it here, with a source.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(
+        _("source"),
+        max_length=500,
+        help_text=_("Where the year's bank holidays were announced: a link or reference."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("confirmed calendar year")
+        verbose_name_plural = _("confirmed calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -1,10 +1,8 @@
 """What the council sends: evidence (submissions and files), the improvement plan, Board reports."""
 
-import datetime
 import uuid
 from pathlib import PurePath
 
-import django_fsm as fsm
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,15 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .. import permissions
-from ..choices import (
-    BoardReportState,
-    NoticeState,
-    PlanState,
-    SubmissionDecision,
-)
-from .common import condition
-from .notices import Deadline, Requirement, WarningNotice
+from ..choices import SubmissionDecision
+from .notices import Requirement, WarningNotice
 
 
 class Submission(models.Model):
@@ -123,24 +114,16 @@ class EvidenceFile(models.Model):
         return self.original_name
 
 
-class ImprovementPlan(fsm.ConcurrentTransitionMixin, models.Model):
-    """The council's improvement plan, due by the end of the compliance period."""
+class ImprovementPlan(models.Model):
+    """The council's improvement plan as sent: what it says and where it is kept.
+
+    Whether it was sent in time, and whether it was agreed with the Improvement Board, are its
+    obligations (kinds improvement_plan and plan_agreement), not fields here.
+    """
 
     notice = models.OneToOneField(WarningNotice, on_delete=models.CASCADE, related_name="improvement_plan")
-    deadline = models.ForeignKey(
-        Deadline, verbose_name=_("deadline"), on_delete=models.PROTECT, related_name="+"
-    )
     summary = models.TextField(_("summary"), blank=True)
     document_reference = models.CharField(_("document reference"), max_length=500, blank=True)
-    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
-    agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
-    state = fsm.FSMField(
-        _("state"),
-        max_length=20,
-        choices=PlanState.choices,
-        default=PlanState.DRAFTING,
-        protected=True,
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -150,74 +133,17 @@ class ImprovementPlan(fsm.ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return _("Improvement plan for %(notice)s") % {"notice": self.notice}
 
-    @condition(_("The notice is not in force, so this cannot be done."))
-    def notice_in_force(self) -> bool:
-        return self.notice.state == NoticeState.ISSUED
 
-    @fsm.transition(
-        field=state,
-        source=PlanState.DRAFTING,
-        target=PlanState.SUBMITTED,
-        conditions=[notice_in_force],
-        permission=permissions.can_submit_plan,
-        custom={"label": _("Submit improvement plan")},
-    )
-    def submit(self, *, on: datetime.date, summary: str, document_reference: str) -> None:
-        """The council sends its improvement plan to Welsh Government."""
-        self.submitted_on = on
-        self.summary = summary
-        self.document_reference = document_reference
+class BoardReport(models.Model):
+    """One month's Improvement Board report, as the notice's schedule names it, and what was sent.
 
-    @fsm.transition(
-        field=state,
-        source=PlanState.SUBMITTED,
-        target=PlanState.DRAFTING,
-        conditions=[notice_in_force],
-        permission=permissions.can_decide_plan,
-        custom={"label": _("Return plan to the council")},
-    )
-    def return_to_council(self) -> None:
-        """Welsh Government asks for a revised plan."""
-
-    @fsm.transition(
-        field=state,
-        source=PlanState.SUBMITTED,
-        target=PlanState.AGREED,
-        conditions=[notice_in_force],
-        permission=permissions.can_decide_plan,
-        custom={"label": _("Record agreement with the Board")},
-    )
-    def agree(self, *, on: datetime.date) -> None:
-        """The plan and its timescales are agreed with the Improvement Board."""
-        self.agreed_on = on
-
-
-class BoardReport(fsm.ConcurrentTransitionMixin, models.Model):
-    """One month's Improvement Board report, due by a computed date; created when a notice is issued."""
+    Whether it was sent, and when, is its obligation (kind board_report), not a field here.
+    """
 
     notice = models.ForeignKey(WarningNotice, on_delete=models.CASCADE, related_name="board_reports")
-    requirement = models.ForeignKey(
-        Requirement,
-        verbose_name=_("requirement"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="board_reports",
-    )
     month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
-    deadline = models.OneToOneField(
-        Deadline, verbose_name=_("deadline"), on_delete=models.PROTECT, related_name="board_report"
-    )
     summary = models.TextField(_("summary"), blank=True)
     document_reference = models.CharField(_("document reference"), max_length=500, blank=True)
-    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
-    state = fsm.FSMField(
-        _("state"),
-        max_length=20,
-        choices=BoardReportState.choices,
-        default=BoardReportState.DUE,
-        protected=True,
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -231,21 +157,3 @@ class BoardReport(fsm.ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return _("Board report for %(month)s") % {"month": f"{self.month:%Y-%m}"}
-
-    @condition(_("The notice is not in force, so this cannot be done."))
-    def notice_in_force(self) -> bool:
-        return self.notice.state == NoticeState.ISSUED
-
-    @fsm.transition(
-        field=state,
-        source=BoardReportState.DUE,
-        target=BoardReportState.SUBMITTED,
-        conditions=[notice_in_force],
-        permission=permissions.can_submit_board_report,
-        custom={"label": _("Submit Board report")},
-    )
-    def submit(self, *, on: datetime.date, summary: str, document_reference: str) -> None:
-        """The council sends this month's Board report."""
-        self.submitted_on = on
-        self.summary = summary
-        self.document_reference = document_reference

@@ -25,7 +25,7 @@ from ..choices import (
     SeniorPosition,
 )
 from .cases import InterventionCase
-from .notices import Requirement
+from .obligations import Obligation
 
 # Escalation of serious matters ----------------------------------------------------------------
 # The 2018 review of Powys found serious findings held by senior officers for a year without
@@ -119,15 +119,15 @@ class Escalation(models.Model):
         blank=True,
         related_name="escalations",
     )
-    requirement = models.ForeignKey(
-        Requirement,
-        verbose_name=_("requirement"),
+    obligation = models.ForeignKey(
+        Obligation,
+        verbose_name=_("obligation"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="escalations",
     )
-    # For an overdue requirement: the due date it was late against. One escalation per requirement
+    # For an overdue obligation: the due date it was late against. One escalation per obligation
     # and due date, so a daily run never raises the same lateness twice.
     due_on = models.DateField(_("due on"), null=True, blank=True)
     reason = models.TextField(_("reason"))
@@ -144,13 +144,13 @@ class Escalation(models.Model):
                     Q(
                         source=EscalationSource.SERIOUS_FINDING,
                         finding__isnull=False,
-                        requirement__isnull=True,
+                        obligation__isnull=True,
                         due_on__isnull=True,
                     )
                     | Q(
-                        source=EscalationSource.OVERDUE_REQUIREMENT,
+                        source=EscalationSource.OVERDUE_OBLIGATION,
                         finding__isnull=True,
-                        requirement__isnull=False,
+                        obligation__isnull=False,
                         due_on__isnull=False,
                     )
                 ),
@@ -160,8 +160,8 @@ class Escalation(models.Model):
                 fields=["finding"], condition=Q(finding__isnull=False), name="escalation_once_per_finding"
             ),
             models.UniqueConstraint(
-                fields=["requirement", "due_on"],
-                condition=Q(requirement__isnull=False),
+                fields=["obligation", "due_on"],
+                condition=Q(obligation__isnull=False),
                 name="escalation_once_per_overdue_spell",
             ),
         ]

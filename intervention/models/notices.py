@@ -1,10 +1,11 @@
-"""Warning notices: the grounds, the notice itself, its requirements and its deadlines."""
+"""Warning notices: the grounds, the notice itself, its requirements and how an addendum varies them."""
 
 import datetime
 
 import django_fsm as fsm
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,18 +14,18 @@ from inspections.models import Finding, Inspection, StatutoryFunction
 
 from .. import permissions
 from ..choices import (
-    ACTIVE_REQUIREMENT_STATES,
     GIVEN_STATES,
-    SETTLED_REQUIREMENT_STATES,
+    LIVE_STATES,
     ComplianceRule,
-    DeadlineKind,
-    DeadlineUnit,
     NoticeKind,
     NoticeState,
-    PlanState,
+    ObligationKind,
+    ObligationState,
+    Owner,
+    RequirementAnswer,
     RequirementDue,
     RequirementKind,
-    RequirementState,
+    VariationAction,
 )
 from .cases import InterventionCase
 from .common import condition
@@ -104,8 +105,28 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
     requires_improvement_plan = models.BooleanField(
         _("an improvement plan is due by the end of the compliance period"), default=True
     )
+    # The end of the compliance period, worked out when the notice is given (and moved by an extension).
+    compliance_ends_on = models.DateField(_("compliance period ends on"), null=True, blank=True)
+    compliance_basis = models.CharField(_("how the end was worked out"), max_length=300, blank=True)
+    compliance_extended = models.BooleanField(
+        _("extended by a decision"),
+        default=False,
+        help_text=_("Once extended, the period ends on the date decided, whatever the calendar."),
+    )
+    # The Board report schedule, as the notice's terms set it: none, a number of months, or monthly
+    # until the notice ends. No report is expected that the schedule does not name.
     board_reports_from = models.DateField(_("first monthly Board report month"), null=True, blank=True)
     board_reports_count = models.PositiveSmallIntegerField(_("number of monthly Board reports"), default=0)
+    board_reports_until_end = models.BooleanField(
+        _("monthly Board reports until the notice ends"), default=False
+    )
+    # s151(3) applies to an original notice and a follow-up; whether it applies to an addendum is
+    # unverified (shared/domain.md, section 7), so for an addendum the official says.
+    ministers_duties_apply = models.BooleanField(
+        _("the Ministers' duties under s151(3) apply"),
+        default=True,
+        help_text=_("Whether s151(3) applies to an addendum is unverified."),
+    )
     # s151(2)(e): what the Ministers are minded to do if the council fails.
     minded_to = models.TextField(_("action the Ministers are minded to take"), blank=True)
     minded_to_powers = models.CharField(
@@ -114,11 +135,8 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
     given_on = models.DateField(_("given on"), null=True, blank=True)
     announced_on = models.DateField(_("announced on"), null=True, blank=True)
     issued_text = models.TextField(_("text as issued"), blank=True, editable=False)
-    laid_on = models.DateField(_("laid before the legislature on"), null=True, blank=True)
-    laying_reference = models.CharField(_("laying reference"), max_length=500, blank=True)
-    reported_on = models.DateField(_("reported to the legislature on"), null=True, blank=True)
-    report_reference = models.CharField(_("report reference"), max_length=500, blank=True)
     closed_reason = models.TextField(_("reason for closing or withdrawing"), blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     state = fsm.FSMField(
         _("state"),
         max_length=20,
@@ -140,12 +158,14 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
                 name="notice_parent_matches_kind",
             ),
             models.CheckConstraint(
-                condition=Q(laid_on__isnull=True) | Q(laid_on__gte=F("given_on")),
-                name="notice_laid_after_given",
+                condition=Q(ended_on__isnull=True)
+                | Q(given_on__isnull=True)
+                | Q(ended_on__gte=F("given_on")),
+                name="notice_ended_after_given",
             ),
             models.CheckConstraint(
-                condition=Q(reported_on__isnull=True) | Q(reported_on__gte=F("given_on")),
-                name="notice_reported_after_given",
+                condition=Q(board_reports_count=0) | Q(board_reports_until_end=False),
+                name="notice_board_schedule_count_or_until_end",
             ),
         ]
         verbose_name = _("warning notice")
@@ -167,57 +187,95 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
         grounds = list(self.grounds.all())
         return bool(grounds) and all(g.reasons.strip() for g in grounds)
 
+    @property
+    def is_addendum(self) -> bool:
+        return self.kind == NoticeKind.ADDENDUM
+
+    @property
+    def has_board_report_schedule(self) -> bool:
+        return self.board_reports_from is not None and (
+            self.board_reports_count > 0 or self.board_reports_until_end
+        )
+
     @condition(_("Add at least one requirement."))
     def has_requirements(self) -> bool:
+        if self.is_addendum:
+            return self.requirements.exists() or self.variations.exists()
         return self.requirements.exists()
 
-    @condition(_("Set the compliance period."))
-    def has_compliance_period(self) -> bool:
+    def sets_compliance_period(self) -> bool:
+        """Return True if the notice's terms say when the compliance period ends."""
         if self.compliance_rule == ComplianceRule.FIXED_DATE:
             return self.compliance_fixed_on is not None
         return self.compliance_days is not None and self.compliance_days > 0
 
+    @condition(_("The notice sets no compliance period, so there is none to extend."))
+    def has_compliance_end(self) -> bool:
+        return self.compliance_ends_on is not None
+
+    @condition(_("Set the compliance period."))
+    def has_compliance_period(self) -> bool:
+        if self.is_addendum and not self.requirements.filter(due=RequirementDue.COMPLIANCE_PERIOD).exists():
+            return True  # an addendum may vary or add requirements without a period of its own
+        return self.sets_compliance_period()
+
     @condition(_("Say what the Ministers are minded to do if the council fails."))
     def has_minded_to(self) -> bool:
-        return bool(self.minded_to.strip())
+        return self.is_addendum or bool(self.minded_to.strip())
 
-    @condition(_("Every requirement must be accepted (or withdrawn) first."))
-    def all_requirements_settled(self) -> bool:
-        states = list(self.requirements.values_list("state", flat=True))
-        return any(s == RequirementState.ACCEPTED for s in states) and all(
-            s in SETTLED_REQUIREMENT_STATES for s in states
-        )
+    @condition(_("Choose at least one ground and give the reasons for each."))
+    def has_grounds_if_notice(self) -> bool:
+        return self.is_addendum or self.has_grounds_with_reasons()
 
-    @condition(_("The improvement plan must be agreed first."))
-    def plan_agreed_if_required(self) -> bool:
-        if not self.requires_improvement_plan:
+    @condition(
+        _("Say what happens to each open obligation of the notice this one follows: carried over, or closed.")
+    )
+    def carry_over_decided(self) -> bool:
+        if self.kind != NoticeKind.FOLLOW_UP:
             return True
-        from .documents import ImprovementPlan  # defined after the notice, which it refers to
+        from .obligations import Obligation  # defined after the notice, which it refers to
 
-        plan = ImprovementPlan.objects.filter(notice=self).first()
-        return plan is not None and plan.state == PlanState.AGREED
+        open_ones = Obligation.objects.filter(
+            Q(notice=self.parent) | Q(carried_to=self.parent), state__in=LIVE_STATES, owner=Owner.COUNCIL
+        )
+        return not open_ones.exclude(carry_over_decisions__follow_up=self).exists()
 
-    @condition(_("The notice was withdrawn before it was given, so there is nothing to record."))
-    def was_given(self) -> bool:
-        return self.given_on is not None
+    @condition(_("The notice this one follows or amends must be in force."))
+    def parent_in_force(self) -> bool:
+        return self.parent_id is None or self.parent.state == NoticeState.ISSUED
 
-    @condition(_("This has already been recorded."))
-    def not_yet_laid(self) -> bool:
-        return self.laid_on is None
+    @condition(
+        _(
+            "Every obligation of the council must be met or no longer required first, and at least one "
+            "met (Board reports not yet due are released when the notice closes)."
+        )
+    )
+    def council_obligations_settled(self) -> bool:
+        from .obligations import Obligation
 
-    @condition(_("This has already been recorded."))
-    def not_yet_reported(self) -> bool:
-        return self.reported_on is None
+        # Checked when the official closes the notice, so "not yet due" is as of that day.
+        future_reports = Q(kind=ObligationKind.BOARD_REPORT, state=ObligationState.OPEN) & (
+            Q(due_on__isnull=True) | Q(due_on__gte=timezone.localdate())
+        )
+        counts = Obligation.objects.filter(
+            Q(notice=self) | Q(carried_to=self), owner=Owner.COUNCIL
+        ).aggregate(
+            done=Count("pk", filter=Q(state__in=[ObligationState.MET, ObligationState.NOT_EVIDENCED])),
+            owed=Count("pk", filter=Q(state__in=LIVE_STATES) & ~future_reports),
+        )
+        return counts["done"] > 0 and counts["owed"] == 0
 
     @fsm.transition(
         field=state,
         source=NoticeState.DRAFT,
         target=NoticeState.ISSUED,
         conditions=[
-            has_grounds_with_reasons,
+            has_grounds_if_notice,
             has_requirements,
             has_compliance_period,
             has_minded_to,
+            parent_in_force,
+            carry_over_decided,
         ],
         permission=permissions.can_manage_notice,
         custom={"label": _("Issue notice")},
@@ -230,13 +288,14 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=NoticeState.ISSUED,
         target=NoticeState.COMPLIED,
-        conditions=[all_requirements_settled, plan_agreed_if_required],
+        conditions=[council_obligations_settled],
         permission=permissions.can_manage_notice,
         custom={"label": _("Close as complied")},
     )
-    def close_as_complied(self, *, closing_reason: str) -> None:
+    def close_as_complied(self, *, on: datetime.date, closing_reason: str) -> None:
         """Welsh Government is satisfied the council has taken the required action."""
         self.closed_reason = closing_reason
+        self.ended_on = on
 
     @fsm.transition(
         field=state,
@@ -245,8 +304,9 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
         permission=permissions.can_manage_notice,
         custom={"label": _("Escalate to intervention")},
     )
-    def escalate(self) -> None:
+    def escalate(self, *, on: datetime.date) -> None:
         """The council failed to take the required action; the Ministers move to intervene."""
+        self.ended_on = on
 
     @fsm.transition(
         field=state,
@@ -255,35 +315,51 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
         permission=permissions.can_manage_notice,
         custom={"label": _("Withdraw notice")},
     )
-    def withdraw(self, *, closing_reason: str) -> None:
+    def withdraw(self, *, on: datetime.date, closing_reason: str) -> None:
         """The Ministers withdraw the notice."""
         self.closed_reason = closing_reason
+        self.ended_on = on if self.given_on else None
 
     @fsm.transition(
         field=state,
-        source=GIVEN_STATES,
+        source=NoticeState.ISSUED,
         target=None,
-        conditions=[was_given, not_yet_laid],
+        conditions=[has_compliance_end],
         permission=permissions.can_manage_notice,
-        custom={"label": _("Record laying before the legislature")},
+        custom={"label": _("Extend the compliance period")},
     )
-    def record_laying(self, *, on: datetime.date, reference: str) -> None:
-        """A copy of the notice was laid before the legislature (s151(3)(a))."""
-        self.laid_on = on
-        self.laying_reference = reference
+    def extend_compliance_period(self, *, ends_on: datetime.date, basis: str) -> None:
+        """The Ministers give the council longer: the period now ends on the date decided."""
+        self.compliance_ends_on = ends_on
+        self.compliance_basis = basis
+        self.compliance_extended = True
 
     @fsm.transition(
         field=state,
-        source=GIVEN_STATES,
+        source=NoticeState.ISSUED,
         target=None,
-        conditions=[was_given, not_yet_reported],
         permission=permissions.can_manage_notice,
-        custom={"label": _("Record the report to the legislature")},
+        custom={"label": _("Change the Board report schedule")},
     )
-    def record_report(self, *, on: datetime.date, reference: str) -> None:
-        """The Ministers reported on the council's action in response (s151(3)(b))."""
-        self.reported_on = on
-        self.report_reference = reference
+    def change_board_report_schedule(
+        self, *, first_month: datetime.date | None, count: int, until_end: bool
+    ) -> None:
+        """The Ministers change when the Improvement Board reports are due."""
+        self.board_reports_from = first_month
+        self.board_reports_count = count
+        self.board_reports_until_end = until_end
+
+    @fsm.transition(
+        field=state,
+        source=NoticeState.ISSUED,
+        target=NoticeState.SUPERSEDED,
+        permission=permissions.can_manage_notice,
+        custom={"label": _("Superseded by a follow-up notice")},
+    )
+    def supersede(self, *, on: datetime.date, closing_reason: str) -> None:
+        """A follow-up notice is given in its place."""
+        self.closed_reason = closing_reason
+        self.ended_on = on
 
 
 class NoticeGround(models.Model):
@@ -309,49 +385,13 @@ class NoticeGround(models.Model):
         return f"{self.notice}: {self.ground}"
 
 
-class Deadline(models.Model):
-    """A computed due date, stored with its basis and the days it skipped, so anyone can check it."""
+class Requirement(models.Model):
+    """One action the notice requires of the council, (a) to (g) in the Powys notice.
 
-    notice = models.ForeignKey(WarningNotice, on_delete=models.CASCADE, related_name="deadlines")
-    kind = models.CharField(_("kind"), max_length=20, choices=DeadlineKind.choices)
-    label = models.CharField(_("what is due"), max_length=300)
-    start_on = models.DateField(_("counted from"))
-    count = models.PositiveSmallIntegerField(_("number of days"), null=True, blank=True)
-    unit = models.CharField(_("unit"), max_length=20, choices=DeadlineUnit.choices)
-    due_on = models.DateField(_("due on"))
-    basis = models.CharField(_("basis"), max_length=300)
-    skipped = models.JSONField(_("days skipped"), default=list, blank=True)
-    met_on = models.DateField(_("met on"), null=True, blank=True)
-    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["due_on", "met_on"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["notice", "kind"],
-                condition=Q(kind__in=["compliance", "laying", "report"]),
-                name="one_statutory_deadline_per_notice",
-            ),
-        ]
-        verbose_name = _("deadline")
-        verbose_name_plural = _("deadlines")
-
-    def __str__(self) -> str:
-        return f"{self.label}: {self.due_on.isoformat()}"
-
-    def is_overdue(self, *, today: datetime.date) -> bool:
-        """Return True if not met and the whole of the due date has passed."""
-        return self.met_on is None and today > self.due_on
-
-    @property
-    def falls_on_ministers(self) -> bool:
-        return self.kind in (DeadlineKind.LAYING, DeadlineKind.REPORT)
-
-
-class Requirement(fsm.ConcurrentTransitionMixin, models.Model):
-    """One action the notice requires of the council, (a) to (g) in the Powys notice."""
+    What is owed for it, and its status, are its obligations (usually one; a requirement answered
+    by the monthly Board reports has one per report): a requirement has no state of its own, so
+    it can never disagree with the document that answers it.
+    """
 
     notice = models.ForeignKey(WarningNotice, on_delete=models.CASCADE, related_name="requirements")
     letter = models.CharField(_("letter"), max_length=5)
@@ -359,26 +399,17 @@ class Requirement(fsm.ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(
         _("kind"), max_length=30, choices=RequirementKind.choices, default=RequirementKind.ONE_OFF
     )
+    answered_by = models.CharField(
+        _("answered by"),
+        max_length=30,
+        choices=RequirementAnswer.choices,
+        default=RequirementAnswer.EVIDENCE,
+    )
     due = models.CharField(
         _("due"), max_length=20, choices=RequirementDue.choices, default=RequirementDue.NONE
     )
     due_on_fixed = models.DateField(_("fixed due date"), null=True, blank=True)
-    deadline = models.ForeignKey(
-        Deadline,
-        verbose_name=_("deadline"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="requirements",
-    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    state = fsm.FSMField(
-        _("state"),
-        max_length=20,
-        choices=RequirementState.choices,
-        default=RequirementState.OPEN,
-        protected=True,
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -389,6 +420,11 @@ class Requirement(fsm.ConcurrentTransitionMixin, models.Model):
                 condition=~Q(due="fixed") | Q(due_on_fixed__isnull=False),
                 name="requirement_fixed_due_has_date",
             ),
+            models.UniqueConstraint(
+                fields=["notice", "answered_by"],
+                condition=~Q(answered_by=RequirementAnswer.EVIDENCE),
+                name="requirement_one_per_document",
+            ),
         ]
         verbose_name = _("requirement")
         verbose_name_plural = _("requirements")
@@ -396,65 +432,73 @@ class Requirement(fsm.ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"({self.letter}) {self.text[:80]}"
 
-    @condition(_("The notice is not in force, so this cannot be done."))
-    def notice_in_force(self) -> bool:
-        return self.notice.state == NoticeState.ISSUED
+    @property
+    def is_answered_by_evidence(self) -> bool:
+        return self.answered_by == RequirementAnswer.EVIDENCE
 
-    @condition(_("Only a continuing condition can be breached."))
-    def is_continuing_condition(self) -> bool:
-        return self.kind == RequirementKind.CONTINUING_CONDITION
 
-    @fsm.transition(
-        field=state,
-        source=[RequirementState.OPEN, RequirementState.RETURNED],
-        target=RequirementState.SUBMITTED,
-        conditions=[notice_in_force],
-        permission=permissions.can_submit_requirement,
-        custom={"label": _("Submit evidence")},
+class RequirementVariation(models.Model):
+    """How an addendum varies a requirement of the notice it amends: new words, or withdrawn.
+
+    The words before the change are kept here as well as in the requirement's history, so the
+    requirement's page can say what it said before.
+    """
+
+    addendum = models.ForeignKey(
+        WarningNotice, verbose_name=_("addendum"), on_delete=models.CASCADE, related_name="variations"
     )
-    def submit(self) -> None:
-        """The council says the requirement is met and submits its evidence for review."""
-
-    @fsm.transition(
-        field=state,
-        source=RequirementState.SUBMITTED,
-        target=RequirementState.ACCEPTED,
-        conditions=[notice_in_force],
-        permission=permissions.can_decide_requirement,
-        custom={"label": _("Accept")},
+    requirement = models.ForeignKey(
+        Requirement, verbose_name=_("requirement varied"), on_delete=models.PROTECT, related_name="variations"
     )
-    def accept(self) -> None:
-        """Welsh Government is satisfied the requirement is met."""
+    action = models.CharField(_("change"), max_length=20, choices=VariationAction.choices)
+    new_text = models.TextField(_("new words"), blank=True)
+    previous_text = models.TextField(_("words before the change"), blank=True)
+    reason = models.TextField(_("reason"))
+    applied_on = models.DateField(_("applied on"), null=True, blank=True)
+    history = HistoricalRecords()
 
-    @fsm.transition(
-        field=state,
-        source=RequirementState.SUBMITTED,
-        target=RequirementState.RETURNED,
-        conditions=[notice_in_force],
-        permission=permissions.can_decide_requirement,
-        custom={"label": _("Return to the council")},
-    )
-    def return_to_council(self) -> None:
-        """Welsh Government is not yet satisfied and says why; the council may resubmit."""
+    class Meta:
+        ordering = ["addendum", "requirement__position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["addendum", "requirement"], name="variation_once_per_requirement"
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="amend") | ~Q(new_text=""), name="variation_amend_has_text"
+            ),
+        ]
+        verbose_name = _("variation of a requirement")
+        verbose_name_plural = _("variations of requirements")
 
-    @fsm.transition(
-        field=state,
-        source=[RequirementState.OPEN, RequirementState.RETURNED],
-        target=RequirementState.WITHDRAWN,
-        conditions=[notice_in_force],
-        permission=permissions.can_decide_requirement,
-        custom={"label": _("Withdraw requirement")},
-    )
-    def withdraw(self) -> None:
-        """Welsh Government no longer requires this action."""
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.requirement}"
 
-    @fsm.transition(
-        field=state,
-        source=ACTIVE_REQUIREMENT_STATES,
-        target=RequirementState.BREACHED,
-        conditions=[notice_in_force, is_continuing_condition],
-        permission=permissions.can_decide_requirement,
-        custom={"label": _("Record a breach")},
+
+class CarryOverDecision(models.Model):
+    """What a follow-up notice does with one open obligation of the notice it supersedes."""
+
+    follow_up = models.ForeignKey(
+        WarningNotice,
+        verbose_name=_("follow-up notice"),
+        on_delete=models.CASCADE,
+        related_name="carry_over_decisions",
     )
-    def record_breach(self) -> None:
-        """A continuing condition, such as (g), was broken during the period."""
+    obligation = models.ForeignKey(
+        "intervention.Obligation",
+        verbose_name=_("obligation"),
+        on_delete=models.PROTECT,
+        related_name="carry_over_decisions",
+    )
+    carry_over = models.BooleanField(_("carried over (otherwise closed)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["follow_up", "obligation__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "obligation"], name="carry_over_decided_once"),
+        ]
+        verbose_name = _("carry-over decision")
+        verbose_name_plural = _("carry-over decisions")
+
+    def __str__(self) -> str:
+        return str(self.obligation)

@@ -12,28 +12,18 @@ from accounts.models import AppendOnlyQuerySet
 from ..choices import (
     ReminderKind,
 )
-from .notices import Deadline, Requirement
+from .obligations import Obligation
 
 
 class Reminder(models.Model):
-    """A reminder email sent about a deadline: to whom, about which due date, which reminder and when.
+    """A reminder email sent about an obligation: to whom, about which due date, which reminder and when.
 
     Written only after the email went, and never changed; the unique constraint makes sending each
     reminder once a database guarantee, even if two runs overlap.
     """
 
-    deadline = models.ForeignKey(
-        Deadline, verbose_name=_("deadline"), on_delete=models.PROTECT, related_name="reminders"
-    )
-    # Set when the reminder is about one requirement due on a deadline it shares (the end of the
-    # compliance period, which is also the improvement plan's): empty for the deadline's own item.
-    requirement = models.ForeignKey(
-        Requirement,
-        verbose_name=_("requirement"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reminders",
+    obligation = models.ForeignKey(
+        Obligation, verbose_name=_("obligation"), on_delete=models.PROTECT, related_name="reminders"
     )
     # For traceability a person who was sent reminders cannot be deleted.
     recipient = models.ForeignKey(
@@ -60,14 +50,7 @@ class Reminder(models.Model):
         ordering = ["-sent_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["deadline", "recipient", "kind", "week", "due_on"],
-                condition=Q(requirement__isnull=True),
-                name="reminder_sent_once",
-            ),
-            models.UniqueConstraint(
-                fields=["deadline", "requirement", "recipient", "kind", "week", "due_on"],
-                condition=Q(requirement__isnull=False),
-                name="requirement_reminder_sent_once",
+                fields=["obligation", "recipient", "kind", "week", "due_on"], name="reminder_sent_once"
             ),
             models.CheckConstraint(
                 condition=Q(kind=ReminderKind.OVERDUE_WEEKLY, week__gte=1)
@@ -79,13 +62,7 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders sent")
 
     def __str__(self) -> str:
-        about = self.deadline.label
-        if self.requirement_id:
-            about = _("%(deadline)s, requirement (%(letter)s)") % {
-                "deadline": about,
-                "letter": self.requirement.letter,
-            }
-        return f"{self.get_kind_display()}: {about} ({self.recipient})"
+        return f"{self.get_kind_display()}: {self.obligation.label} ({self.recipient})"
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:

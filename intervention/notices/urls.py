@@ -10,6 +10,10 @@ urlpatterns = [
     path("notices/<int:pk>/history/", views.notice_history, name="notice_history"),
     path("notices/<int:pk>/record-laying/", views.notice_record_laying, name="notice_record_laying"),
     path("notices/<int:pk>/record-report/", views.notice_record_report, name="notice_record_report"),
+    path("notices/<int:pk>/extend/", views.notice_extend, name="notice_extend"),
+    path(
+        "notices/<int:pk>/board-report-schedule/", views.notice_board_schedule, name="notice_board_schedule"
+    ),
     path("notices/<int:pk>/close/", views.notice_close, name="notice_close"),
     path("notices/<int:pk>/withdraw/", views.notice_withdraw, name="notice_withdraw"),
     path("notices/<int:pk>/escalate/", views.notice_escalate, name="notice_escalate"),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from collections import defaultdict
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -23,30 +23,26 @@ from accounts.history import history_page
 from accounts.permissions import has_casework_role, has_role, is_official
 from accounts.web import paginate
 from intervention import permissions, selectors, services
-from intervention.calendars import format_date
-from intervention.choices import DeadlineKind, NoticeState
-from intervention.models import BoardReport, Deadline, Requirement, WarningNotice, legislature_name
-from intervention.notices.forms import EscalateForm, NoticeFilterForm, RecordedDateForm
-from intervention.web import GET_OR_POST, act, available_actions, bound_form, notice_url
+from intervention.calendars import WorkingCalendar
+from intervention.choices import NoticeState, ObligationKind, Owner
+from intervention.models import Obligation, RequirementVariation, WarningNotice
+from intervention.notices.forms import BoardScheduleForm, EscalateForm, ExtendComplianceForm, NoticeFilterForm
+from intervention.obligations import selectors as obligation_selectors
+from intervention.obligations import status as rules
+from intervention.obligations.views import record_done_page
+from intervention.web import GET_OR_POST, Action, act, available_actions, bound_form, notice_url
 
 NOTICE_ACTIONS = {
-    "record_laying": "intervention:notice_record_laying",
-    "record_report": "intervention:notice_record_report",
+    "extend_compliance_period": "intervention:notice_extend",
+    "change_board_report_schedule": "intervention:notice_board_schedule",
     "close_as_complied": "intervention:notice_close",
     "escalate": "intervention:notice_escalate",
     "withdraw": "intervention:notice_withdraw",
 }
-PLAN_ACTIONS = {
-    "submit": "intervention:plan_submit",
-    "return_to_council": "intervention:plan_return",
-    "agree": "intervention:plan_agree",
-}
-BOARD_REPORT_ACTIONS = {"submit": "intervention:board_report_submit"}
 INTERVENTION_ACTIONS = {
     "bring_into_force": "intervention:intervention_in_force",
     "end": "intervention:intervention_end",
 }
-WEEKEND_REASONS = {"Saturday", "Sunday"}
 
 
 @login_required
@@ -68,9 +64,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = get_object_or_404(
-        selectors.notices_for_user(request.user).select_related("improvement_plan__deadline"), pk=pk
-    )
+    notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
     if notice.state == NoticeState.DRAFT:
         from intervention.drafting import views as drafting
 
@@ -83,110 +77,98 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def notice_history(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
+    owed = Obligation.objects.filter(Q(notice=notice) | Q(carried_to=notice))
     return render(
         request,
         "intervention/notice_history.html",
-        {"notice": notice, **history_page(request, notice.history.all())},
+        {
+            "notice": notice,
+            "owed": obligation_selectors.history_of(request, owed),
+            **history_page(request, notice.history.all()),
+        },
     )
 
 
 # What the notice page shows ----------------------------------------------------------------
 
 
-@dataclass
-class DeadlineRow:
-    deadline: Deadline
-    status: str  # "met", "overdue" or "due"
-    skipped: list[tuple[datetime.date, str]] = field(default_factory=list)
-
-
-@dataclass
-class Duty:
-    """One of the Ministers' own duties under s151(3), named as the legislature was called then."""
-
-    text: str
-    deadline: Deadline | None
-    done_text: str
-    reference: str
-    status: str
-
-
-def deadline_row(deadline: Deadline, *, today: datetime.date) -> DeadlineRow:
-    if deadline.met_on:
-        status = "met"
-    elif deadline.is_overdue(today=today):
-        status = "overdue"
-    else:
-        status = "due"
-    skipped = [
-        (
-            datetime.date.fromisoformat(day["date"]),
-            "" if day.get("reason") in WEEKEND_REASONS else day.get("reason", ""),
-        )
-        for day in deadline.skipped or []
-    ]
-    return DeadlineRow(deadline=deadline, status=status, skipped=skipped)
-
-
-def ministers_duties(notice: WarningNotice, rows: list[DeadlineRow]) -> list[Duty]:
-    if notice.given_on is None:  # withdrawn before it was given: s151(3) never applied
-        return []
-    by_kind = {row.deadline.kind: row for row in rows}
-    duties = []
-    for kind, done_on, reference, text, done_text in [
-        (
-            DeadlineKind.LAYING,
-            notice.laid_on,
-            notice.laying_reference,
-            _("Lay a copy of the notice before %(legislature)s (section 151(3)(a))"),
-            _("Laid on %(date)s"),
-        ),
-        (
-            DeadlineKind.REPORT,
-            notice.reported_on,
-            notice.report_reference,
-            _("Report to %(legislature)s on what the council has done in response (section 151(3)(b))"),
-            _("Reported on %(date)s"),
-        ),
-    ]:
-        row = by_kind.get(kind)
-        when = done_on or (row.deadline.due_on if row else notice.given_on)
-        duties.append(
-            Duty(
-                text=text % {"legislature": legislature_name(when)},
-                deadline=row.deadline if row else None,
-                done_text=done_text % {"date": format_date(done_on)} if done_on else "",
-                reference=reference,
-                status="met" if done_on else (row.status if row else "due"),
+def obligation_actions(obligation: Obligation, user) -> list[Action]:
+    """Return what `user` may do now about one obligation, as links to the pages that do it."""
+    moves = {t.name for t in obligation.get_available_user_state_transitions(user)}
+    actions = []
+    official = is_official(user)
+    if obligation.kind == ObligationKind.IMPROVEMENT_PLAN:
+        plan_id = obligation.notice.improvement_plan.pk
+        if "meet" in moves and not official:
+            actions.append(
+                Action(
+                    "submit",
+                    _("Submit the improvement plan"),
+                    reverse("intervention:plan_submit", args=[plan_id]),
+                )
+            )
+        if "reopen" in moves:
+            actions.append(
+                Action(
+                    "return",
+                    _("Return the plan to the council"),
+                    reverse("intervention:plan_return", args=[plan_id]),
+                )
+            )
+    elif obligation.kind == ObligationKind.PLAN_AGREEMENT and "meet" in moves and official:
+        plan_id = obligation.notice.improvement_plan.pk
+        actions.append(
+            Action(
+                "agree",
+                _("Record agreement with the Board"),
+                reverse("intervention:plan_agree", args=[plan_id]),
             )
         )
-    return duties
-
-
-def inspection_url(notice: WarningNotice) -> str:
-    """Return the link to the inspection report, once the inspections pages have a detail page."""
-    if notice.inspection_id is None:
-        return ""
-    try:
-        return reverse("inspections:detail", args=[notice.inspection_id])
-    except NoReverseMatch:
-        return ""
+        return actions
+    elif obligation.board_report_id and "meet" in moves and not official:
+        url = reverse("intervention:board_report_submit", args=[obligation.board_report_id])
+        actions.append(Action("submit", _("Submit the Board report"), url))
+    if official and ({"meet", "record_not_evidenced"} & moves):
+        url = reverse("intervention:obligation_record_done", args=[obligation.pk])
+        actions.append(Action("record_done", _("Record as done"), url))
+    return actions
 
 
 def notice_page(notice: WarningNotice, *, user, today: datetime.date) -> dict:
     """Gather everything the notice page shows, in a fixed number of queries."""
     prefetch_related_objects(
         [notice],
-        Prefetch("requirements", queryset=Requirement.objects.select_related("deadline")),
-        Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "id")),
-        Prefetch("board_reports", queryset=BoardReport.objects.select_related("deadline")),
+        "requirements",
         "interventions",
+        Prefetch("variations", queryset=RequirementVariation.objects.select_related("requirement")),
+        Prefetch("followed_by", queryset=WarningNotice.objects.exclude(state=NoticeState.DRAFT)),
     )
-    rows = [deadline_row(d, today=today) for d in notice.deadlines.all()]
-    plan = getattr(notice, "improvement_plan", None)
-    board_reports = list(notice.board_reports.all())
-    for report in board_reports:
-        report.actions = available_actions(report, user, BOARD_REPORT_ACTIONS)
+    calendar = WorkingCalendar()
+    owed = (
+        Obligation.objects.filter(Q(notice=notice) | Q(carried_to=notice))
+        .select_related(
+            "notice__case__council", "notice__improvement_plan", "requirement", "board_report", "carried_to"
+        )
+        .order_by("position", "id")
+    )
+    obligations = obligation_selectors.with_status(owed, today=today, calendar=calendar)
+    answering = defaultdict(list)
+    for obligation in obligations:
+        obligation.actions = obligation_actions(obligation, user)
+        if obligation.requirement_id:
+            answering[obligation.requirement_id].append(obligation)
+    requirements = list(notice.requirements.all())
+    amended = defaultdict(list)
+    for variation in RequirementVariation.objects.filter(
+        requirement__in=requirements, applied_on__isnull=False
+    ).select_related("addendum"):
+        amended[variation.requirement_id].append(variation)
+    for requirement in requirements:
+        found = answering.get(requirement.pk, [])
+        requirement.owed = found
+        requirement.status = rules.series(o.status for o in found) if found else None
+        requirement.variations_applied = amended.get(requirement.pk, [])
+    own = [o for o in obligations if o.notice_id == notice.pk]
     interventions = list(notice.interventions.all())
     for intervention in interventions:
         intervention.actions = available_actions(intervention, user, INTERVENTION_ACTIONS)
@@ -200,21 +182,35 @@ def notice_page(notice: WarningNotice, *, user, today: datetime.date) -> dict:
         "inspection_url": inspection_url(notice),
         "actions": actions,
         "close_blocked": close_blocked,
-        "duties": ministers_duties(notice, rows),
-        "deadline_rows": rows,
-        "requirements": list(notice.requirements.all()),
-        "plan": plan,
-        "plan_actions": available_actions(plan, user, PLAN_ACTIONS) if plan else [],
-        "board_reports": board_reports,
+        "requirements": requirements,
+        "plan": getattr(notice, "improvement_plan", None),
+        "plan_obligation": next((o for o in own if o.kind == ObligationKind.IMPROVEMENT_PLAN), None),
+        "agreement": next((o for o in own if o.kind == ObligationKind.PLAN_AGREEMENT), None),
+        "board_reports": [o for o in own if o.kind == ObligationKind.BOARD_REPORT],
+        "duties": [o for o in own if o.owner == Owner.MINISTERS],
+        "carried_in": [o for o in obligations if o.carried_to_id == notice.pk],
+        "carried_out": [o for o in own if o.carried_to_id],
+        "variations": list(notice.variations.all()),
+        "followed_by": list(notice.followed_by.all()),
         "interventions": interventions,
         "today": today,
     }
 
 
+def inspection_url(notice: WarningNotice) -> str:
+    """Return the link to the inspection report, once the inspections pages have a detail page."""
+    if notice.inspection_id is None:
+        return ""
+    try:
+        return reverse("inspections:detail", args=[notice.inspection_id])
+    except NoReverseMatch:
+        return ""
+
+
 # The notice --------------------------------------------------------------------------------
 
 
-def _notice_action(request, pk, *, transition, form, service, message, template):
+def _notice_action(request, pk, *, transition, form, service, message, template, context=None):
     notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
     return act(
         request,
@@ -226,35 +222,55 @@ def _notice_action(request, pk, *, transition, form, service, message, template)
         success_message=message,
         back_url=notice_url(notice.pk),
         template=template,
-        context={"notice": notice},
+        context={"notice": notice, **(context or {})},
     )
+
+
+def _duty_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
+    duty = get_object_or_404(
+        obligation_selectors.obligations_for_user(request.user), notice=notice, kind=kind
+    )
+    return record_done_page(request, duty)
 
 
 @login_required
 @require_http_methods(GET_OR_POST)
 def notice_record_laying(request: HttpRequest, pk: int) -> HttpResponse:
-    return _notice_action(
-        request,
-        pk,
-        transition="record_laying",
-        form=bound_form(request, RecordedDateForm),
-        service=services.notice_record_laying,
-        message=_("The laying of the notice has been recorded."),
-        template="intervention/notice_record_laying.html",
-    )
+    return _duty_page(request, pk, ObligationKind.LAYING)
 
 
 @login_required
 @require_http_methods(GET_OR_POST)
 def notice_record_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _duty_page(request, pk, ObligationKind.LEGISLATURE_REPORT)
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def notice_extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _notice_action(
         request,
         pk,
-        transition="record_report",
-        form=bound_form(request, RecordedDateForm),
-        service=services.notice_record_report,
-        message=_("The report to the legislature has been recorded."),
-        template="intervention/notice_record_report.html",
+        transition="extend_compliance_period",
+        form=bound_form(request, ExtendComplianceForm),
+        service=services.notice_extend_compliance_period,
+        message=_("The compliance period has been extended, and what is still owed by its end moved."),
+        template="intervention/notice_extend.html",
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def notice_board_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    return _notice_action(
+        request,
+        pk,
+        transition="change_board_report_schedule",
+        form=bound_form(request, BoardScheduleForm),
+        service=services.notice_change_board_report_schedule,
+        message=_("The Board report schedule has been changed."),
+        template="intervention/notice_board_schedule.html",
     )
 
 

@@ -1,4 +1,4 @@
-"""Reminder emails about deadlines: which are due, who is told, sending them and recording each one.
+"""Reminder emails about what is owed: which are due, who is told, sending them and recording each one.
 
 The rule for which reminder an item calls for on a day is the pure `deadlines.reminder_stage`.
 `collect_due_reminders(today=...)` gathers from every source in REMINDER_SOURCES the reminders
@@ -6,13 +6,13 @@ that are due and not yet recorded; `send_reminders(...)` sends them one by one. 
 function `(today) -> list[DueReminder]`: another kind of item (escalations, say) adds its own
 source, with its own record model, to REMINDER_SOURCES (or passes `sources=`).
 
-Items: each deadline not yet met (the improvement plan for the compliance deadline, a Board
-report, a requirement's own date, the Ministers' duties), and each requirement due by the end of
-the compliance period that the council still owes. Those requirements share the compliance
-deadline with the plan but are done separately, so each is chased as an item of its own.
+Items: each obligation with a due date that is owed at the end of `today`, as obligations/status.py
+says (due soon, due today or overdue); what is with Welsh Government for review, met, not
+evidenced or no longer required is not chased. A run `--today` a past date sees each obligation
+as it stood then (asat.obligations_as_at).
 
-Recipients: a council's deadlines go to the active council officers of that council and nobody
-else; the Ministers' own duties (laying, report) go to the active Welsh Government officials.
+Recipients: what the council owes goes to the active council officers of that council and
+nobody else; the Welsh Ministers' own duties (laying, report) go to the active officials.
 """
 
 from __future__ import annotations
@@ -25,34 +25,26 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.choices import OrganisationKind, Role
-from accounts.models import TransitionLog
 
 from .. import asat, calendars, deadlines
-from ..choices import (
-    GIVEN_STATES,
-    MINISTERS_DEADLINE_KINDS,
-    DeadlineKind,
-    NoticeState,
-    ReminderKind,
-    RequirementDue,
-    RequirementState,
-)
-from ..models import Deadline, ImprovementPlan, Reminder, Requirement
+from ..choices import LIVE_STATES, ObligationState, Owner, ReminderKind
+from ..models import Obligation, Reminder
+from ..obligations import status as rules
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Requirement states in which the council still owes the action (not with Welsh Government, not settled).
-OWED_REQUIREMENT_STATES = (RequirementState.OPEN, RequirementState.RETURNED)
+# The statuses that call for a reminder: still owed, with a due date.
+CHASED = (rules.DUE_SOON, rules.DUE_TODAY, rules.OVERDUE)
 
 
 @dataclass
@@ -111,84 +103,43 @@ def format_deadline_date(day: datetime.date) -> str:
     return dateformat.format(day, "l j F Y")
 
 
-# Deadlines --------------------------------------------------------------------------------
+# Obligations -------------------------------------------------------------------------------
 
 
-def deadlines_calling_for_reminders(*, today: datetime.date) -> QuerySet[Deadline]:
-    """Return the deadlines unmet on `today` that may call for a reminder (due within the lead or past).
+def obligations_calling_for_reminders(
+    *, today: datetime.date, calendar: calendars.WorkingCalendar | None = None
+) -> list[asat.ObligationAsAt]:
+    """Return the obligations that, as they stood at the end of `today`, call for a reminder.
 
-    A deadline met after `today` counts as unmet, so a run `--today` a past date sees it as it was.
-    The council's deadlines count while the notice is in force; the Ministers' duties once it is given.
-    The compliance deadline is the improvement plan's (the plan alone meets it), so it calls for a
-    reminder only on a notice that asks for a plan. A requirement's own date still has to be checked
-    against the requirement (`requirements_owed_on`): it matters only while the council owes it.
+    Candidates are read in SQL (due within the reminder lead or past, owed by then, and either
+    still open or changed after `today`); each is then judged as it stood on `today`, with the
+    due date it had then.
     """
-    plan = ImprovementPlan.objects.filter(deadline=OuterRef("pk"))
-    return (
-        Deadline.objects.filter(
-            Q(met_on__isnull=True) | Q(met_on__gt=today),
-            due_on__lte=deadlines.reminder_lookahead(today),
-            notice__given_on__lte=today,
-        )
+    # Changed since `today`: its due date then may not be its due date now, so judge it from history.
+    changed_since = Q(changed_on__gt=today)
+    candidates = (
+        Obligation.objects.filter(opened_on__lte=today, due_on__isnull=False)
+        .filter(Q(due_on__lte=deadlines.reminder_lookahead(today)) | changed_since)
         .filter(
-            Q(kind__in=MINISTERS_DEADLINE_KINDS, notice__state__in=GIVEN_STATES)
-            | (~Q(kind__in=MINISTERS_DEADLINE_KINDS) & Q(notice__state=NoticeState.ISSUED))
+            Q(state__in=LIVE_STATES)
+            | changed_since
+            | Q(state=ObligationState.NOT_EVIDENCED, done_by__gt=today)
+            | Q(state=ObligationState.NOT_EVIDENCED, done_by__isnull=True, due_on__gt=today)
         )
-        .exclude(Q(kind=DeadlineKind.COMPLIANCE) & ~Exists(plan))
-        .select_related("notice__case__council")
-        .order_by("due_on", "id")
+        .select_related("notice__case__council", "requirement", "board_report")
     )
+    lookahead = deadlines.reminder_lookahead(today)
+    return [
+        item
+        for item in asat.obligations_as_at(candidates, today, calendar=calendar)
+        if item.status.code in CHASED and item.row.due_on is not None and item.row.due_on <= lookahead
+    ]
 
 
-def requirements_calling_for_reminders(
-    *, today: datetime.date, deadline_ids: Iterable[int] = ()
-) -> QuerySet[Requirement]:
-    """Return the requirements that may call for a reminder on `today`, whatever their state then.
-
-    Those due by the end of the compliance period (due within the lead or past, on a notice in
-    force), and those whose own deadline is among `deadline_ids`.
-    """
-    compliance = Q(
-        due=RequirementDue.COMPLIANCE_PERIOD,
-        deadline__kind=DeadlineKind.COMPLIANCE,
-        deadline__due_on__lte=deadlines.reminder_lookahead(today),
-        notice__given_on__lte=today,
-        notice__state=NoticeState.ISSUED,
-    )
-    return (
-        Requirement.objects.filter(compliance | Q(deadline_id__in=list(deadline_ids)))
-        .select_related("deadline__notice__case__council")
-        .order_by("deadline__due_on", "notice_id", "position", "letter")
-    )
-
-
-def requirements_owed_on(requirements: Iterable[Requirement], today: datetime.date) -> set[int]:
-    """Return the ids of the requirements the council still owed at the end of `today`.
-
-    Owed: open or returned, as rebuilt from the transition log (as the case as-at page does), so a
-    run `--today` a past date sees a requirement submitted or accepted later as it then was.
-    """
-    ids = [r.pk for r in requirements]
-    if not ids:
-        return set()
-    logs = TransitionLog.objects.filter(
-        content_type__app_label=Requirement._meta.app_label,
-        content_type__model=Requirement._meta.model_name,
-        object_id__in=ids,
-    ).order_by("recorded_at", "id")
-    steps = {object_id: found for (_ct, object_id), found in asat.timelines(logs).items()}
-    return {
-        pk
-        for pk in ids
-        if asat.state_on(steps.get(pk, []), today, initial=RequirementState.OPEN)[0]
-        in OWED_REQUIREMENT_STATES
-    }
-
-
-def deadline_recipients(deadlines_: Iterable[Deadline]) -> dict[int, list[User]]:
-    """Return, per deadline id, the people to remind: the council's officers or the Ministers' officials."""
-    deadlines_ = list(deadlines_)
-    council_ids = {d.notice.case.council_id for d in deadlines_ if d.kind not in MINISTERS_DEADLINE_KINDS}
+def obligation_recipients(obligations: Iterable[Obligation]) -> dict[int, list[User]]:
+    """Return, per obligation id, the people to remind: the council's officers, or the officials."""
+    obligations = list(obligations)
+    council_ids = {o.notice.case.council_id for o in obligations if o.owner == Owner.COUNCIL}
     wanted = Q(pk__in=[])
     if council_ids:
         wanted |= Q(
@@ -196,7 +147,7 @@ def deadline_recipients(deadlines_: Iterable[Deadline]) -> dict[int, list[User]]
             organisation_id__in=council_ids,
             organisation__kind=OrganisationKind.LOCAL_AUTHORITY,
         )
-    if any(d.kind in MINISTERS_DEADLINE_KINDS for d in deadlines_):
+    if any(o.owner == Owner.MINISTERS for o in obligations):
         wanted |= Q(role=Role.OFFICIAL, organisation__kind=OrganisationKind.GOVERNMENT)
     officers: dict[int, list[User]] = defaultdict(list)
     officials: list[User] = []
@@ -207,103 +158,59 @@ def deadline_recipients(deadlines_: Iterable[Deadline]) -> dict[int, list[User]]
         else:
             officers[user.organisation_id].append(user)
     return {
-        d.pk: officials if d.kind in MINISTERS_DEADLINE_KINDS else officers.get(d.notice.case.council_id, [])
-        for d in deadlines_
+        o.pk: officials if o.owner == Owner.MINISTERS else officers.get(o.notice.case.council_id, [])
+        for o in obligations
     }
 
 
-def deadline_item_name(deadline: Deadline) -> str:
-    """Name what is due in a few words; the improvement plan is due by the end of the compliance period."""
-    if deadline.kind == DeadlineKind.COMPLIANCE:
-        return _("Improvement plan (end of the compliance period)")
-    return deadline.label
-
-
-def requirement_item_name(requirement: Requirement) -> str:
-    """Name a requirement due by the end of the compliance period: Requirement (d) (end of ...)."""
-    return _("Requirement (%(letter)s) (end of the compliance period)") % {"letter": requirement.letter}
-
-
-@dataclass(frozen=True)
-class _Item:
-    """One thing owed by a due date: a deadline, or one requirement due on the compliance deadline."""
-
-    deadline: Deadline
-    requirement: Requirement | None = None
-
-
-def _items_calling_for_reminders(today: datetime.date) -> list[_Item]:
-    found = list(deadlines_calling_for_reminders(today=today))
-    own_dates = [d.pk for d in found if d.kind == DeadlineKind.REQUIREMENT]
-    requirements = list(requirements_calling_for_reminders(today=today, deadline_ids=own_dates))
-    owed = requirements_owed_on(requirements, today)
-    owed_dates = {r.deadline_id for r in requirements if r.pk in owed}
-    items = [_Item(d) for d in found if d.kind != DeadlineKind.REQUIREMENT or d.pk in owed_dates]
-    items += [
-        _Item(r.deadline, r)
-        for r in requirements
-        if r.pk in owed
-        and r.due == RequirementDue.COMPLIANCE_PERIOD
-        and r.deadline.kind == DeadlineKind.COMPLIANCE
-    ]
-    return sorted(items, key=lambda i: (i.deadline.due_on, i.deadline.pk, i.requirement is not None))
-
-
-def deadline_reminders(today: datetime.date) -> list[DueReminder]:
-    """Return the reminders the open items call for on `today` that have not been recorded yet."""
-    non_working = calendars.non_working_days(today, deadlines.reminder_lookahead(today))
-    stages = {}
-    for item in _items_calling_for_reminders(today):
-        stage = deadlines.reminder_stage(item.deadline.due_on, today=today, non_working=non_working)
+def obligation_reminders(today: datetime.date) -> list[DueReminder]:
+    """Return the reminders the obligations owed call for on `today` that have not been recorded yet."""
+    calendar = calendars.WorkingCalendar()
+    stages = []
+    for item in obligations_calling_for_reminders(today=today, calendar=calendar):
+        stage = deadlines.reminder_stage(item.row.due_on, today=today, non_working=calendar)
         if stage is not None:
-            stages[item] = stage
+            stages.append((item.obligation, item.row.due_on, stage))
     if not stages:
         return []
-    requirement_ids = [i.requirement.pk for i in stages if i.requirement is not None]
-    deadline_ids = [i.deadline.pk for i in stages if i.requirement is None]
     recorded = set(
-        Reminder.objects.filter(
-            Q(deadline__in=deadline_ids, requirement__isnull=True) | Q(requirement__in=requirement_ids)
-        ).values_list("deadline_id", "requirement_id", "recipient_id", "kind", "week", "due_on")
+        Reminder.objects.filter(obligation__in=[o.pk for o, _d, _s in stages]).values_list(
+            "obligation_id", "recipient_id", "kind", "week", "due_on"
+        )
     )
-    recipients = deadline_recipients({i.deadline for i in stages})
+    recipients = obligation_recipients(o for o, _d, _s in stages)
     due = []
-    for item, stage in stages.items():
-        deadline = item.deadline
-        requirement_id = item.requirement.pk if item.requirement is not None else None
-        for user in recipients[deadline.pk]:
-            if (deadline.pk, requirement_id, user.pk, stage.kind, stage.week, deadline.due_on) in recorded:
+    for obligation, due_on, stage in sorted(stages, key=lambda item: (item[1], item[0].pk)):
+        for user in recipients[obligation.pk]:
+            if (obligation.pk, user.pk, stage.kind, stage.week, due_on) in recorded:
                 continue
             due.append(
-                _deadline_reminder(
-                    deadline, stage, user, requirement=item.requirement, today=today, non_working=non_working
-                )
+                _obligation_reminder(obligation, due_on, stage, user, today=today, non_working=calendar)
             )
     return due
 
 
-def _deadline_reminder(
-    deadline: Deadline,
+def _obligation_reminder(
+    obligation: Obligation,
+    due_on: datetime.date,
     stage: deadlines.ReminderStage,
     user: User,
     *,
-    requirement: Requirement | None = None,
     today: datetime.date,
-    non_working: dict[datetime.date, str],
+    non_working,
 ) -> DueReminder:
-    item = deadline_item_name(deadline) if requirement is None else requirement_item_name(requirement)
-    council = deadline.notice.case.council.name
-    subject = reminder_subject(stage, item=item, due_on=deadline.due_on)
+    item = obligation.label
+    council = obligation.notice.case.council.name
+    subject = reminder_subject(stage, item=item, due_on=due_on)
 
     def record() -> Reminder:
         reminder = Reminder(
-            deadline=deadline,
-            requirement=requirement,
+            obligation=obligation,
             recipient=user,
             email=user.email.strip(),
             kind=stage.kind,
             week=stage.week,
-            due_on=deadline.due_on,
+            due_on=due_on,
             as_of=today,
             subject=subject[:300],
         )
@@ -315,19 +222,11 @@ def _deadline_reminder(
         recipient=user,
         kind=stage.kind,
         week=stage.week,
-        due_on=deadline.due_on,
+        due_on=due_on,
         item=item,
         organisation=council,
         subject=subject,
-        body=deadline_reminder_body(
-            deadline,
-            stage,
-            user,
-            item=item,
-            requirement=requirement,
-            today=today,
-            non_working=non_working,
-        ),
+        body=obligation_reminder_body(obligation, due_on, stage, user, today=today, non_working=non_working),
         record=record,
     )
 
@@ -373,27 +272,24 @@ def when_sentence(
     ) % {"date": date, "weeks": weeks}
 
 
-def deadline_reminder_body(
-    deadline: Deadline,
+def obligation_reminder_body(
+    obligation: Obligation,
+    due_on: datetime.date,
     stage: deadlines.ReminderStage,
     user: User,
     *,
-    item: str,
-    requirement: Requirement | None = None,
     today: datetime.date,
-    non_working: dict[datetime.date, str],
+    non_working,
 ) -> str:
-    notice = deadline.notice
-    if requirement is None:
-        url = settings.SITE_URL + reverse("intervention:notice_detail", args=[notice.pk])
-        what = deadline.label
+    notice = obligation.notice
+    if obligation.requirement_id and obligation.requirement.is_answered_by_evidence:
+        url = settings.SITE_URL + reverse("intervention:requirement_detail", args=[obligation.requirement_id])
     else:
-        url = settings.SITE_URL + reverse("intervention:requirement_detail", args=[requirement.pk])
-        what = _("Requirement (%(letter)s): %(text)s") % {
-            "letter": requirement.letter,
-            "text": requirement.text,
-        }
-    if deadline.kind in MINISTERS_DEADLINE_KINDS:
+        url = settings.SITE_URL + reverse("intervention:notice_detail", args=[notice.pk])
+    what = obligation.label
+    if obligation.requirement_id:
+        what = _("%(what)s: %(text)s") % {"what": what, "text": obligation.requirement.text}
+    if obligation.owner == Owner.MINISTERS:
         why = _(
             "You receive this as a Welsh Government official: this is one of the Welsh Ministers' duties."
         )
@@ -404,13 +300,14 @@ def deadline_reminder_body(
     lines = [
         _("Dear %(name)s,") % {"name": user.get_full_name() or user.username},
         "",
-        _("This is a reminder from the statutory intervention tracker about: %(item)s.") % {"item": item},
-        when_sentence(stage, due_on=deadline.due_on, today=today, non_working=non_working),
+        _("This is a reminder from the statutory intervention tracker about: %(item)s.")
+        % {"item": obligation.label},
+        when_sentence(stage, due_on=due_on, today=today, non_working=non_working),
         "",
         _("What is due: %(label)s") % {"label": what},
         _("Warning notice: %(notice)s") % {"notice": notice.title},
         _("Council: %(council)s") % {"council": notice.case.council.name},
-        _("How the date was worked out: %(basis)s") % {"basis": deadline.basis},
+        _("How the date was worked out: %(basis)s") % {"basis": obligation.basis},
         "",
         _("See it in the tracker: %(url)s") % {"url": url},
         "",
@@ -422,7 +319,7 @@ def deadline_reminder_body(
 
 # Collecting and sending -------------------------------------------------------------------
 
-REMINDER_SOURCES: list[ReminderSource] = [deadline_reminders]
+REMINDER_SOURCES: list[ReminderSource] = [obligation_reminders]
 
 
 def collect_due_reminders(
@@ -446,23 +343,41 @@ def send_reminders(reminders: Iterable[DueReminder]) -> SendResult:
     the email went, and the unique record stops two overlapping runs sending it twice.
     """
     result = SendResult()
-    for reminder in reminders:
-        try:
-            with transaction.atomic():
-                reminder.record()
-                EmailMessage(
-                    subject=reminder.subject,
-                    body=reminder.body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[reminder.email],
-                ).send()
-        except IntegrityError:
-            result.already_recorded.append(reminder)
-        except Exception as error:  # noqa: BLE001 - any mail failure: report it, keep going, retry next run
-            result.failed.append((reminder, first_line(error)))
-        else:
-            result.sent.append(reminder)
+    # One connection to the mail server for the whole run, not one per email; after a failure it
+    # starts afresh, so one broken email does not take the rest of the run with it.
+    connection = get_connection()
+    _open(connection)
+    try:
+        for reminder in reminders:
+            try:
+                with transaction.atomic():
+                    reminder.record()
+                    EmailMessage(
+                        subject=reminder.subject,
+                        body=reminder.body,
+                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        to=[reminder.email],
+                        connection=connection,
+                    ).send()
+            except IntegrityError:
+                result.already_recorded.append(reminder)
+            except Exception as error:  # noqa: BLE001 - any mail failure: report it, keep going, retry next run
+                result.failed.append((reminder, first_line(error)))
+                connection.close()
+                _open(connection)
+            else:
+                result.sent.append(reminder)
+    finally:
+        connection.close()
     return result
+
+
+def _open(connection) -> None:
+    """Open the connection to the mail server if it can be; if not, each email tries on its own."""
+    try:
+        connection.open()
+    except Exception:  # noqa: BLE001 - the failure is reported with each email that cannot go
+        connection.close()
 
 
 def first_line(error: Exception) -> str:

@@ -39,12 +39,16 @@ def demo_powys_urls() -> list[str]:
     """The pages of the demo's Powys notice, with one submission and its file made for the test."""
     from accounts.models import User
     from intervention import services
+    from intervention.choices import ObligationState, RequirementAnswer
     from intervention.models import WarningNotice
 
     notice = WarningNotice.objects.select_related("inspection", "improvement_plan").get(
         case__council__code="powys"
     )
-    requirement = notice.requirements.get(letter="a")
+    # The first requirement still owed that evidence answers ((a) and (b) were done long ago).
+    requirement = notice.requirements.filter(
+        answered_by=RequirementAnswer.EVIDENCE, obligations__state=ObligationState.OPEN
+    ).order_by("letter")[0]
     submission = services.requirement_submit(
         requirement=requirement,
         by=User.objects.get(username="powys-officer"),
@@ -62,8 +66,11 @@ def demo_powys_urls() -> list[str]:
     for report in notice.board_reports.all():
         urls.append(reverse("intervention:board_report_submit", args=[report.pk]))
     for requirement in notice.requirements.all():
-        for name in ("requirement_detail", "requirement_history", "requirement_submit"):
+        for name in ("requirement_detail", "requirement_history"):
             urls.append(reverse(f"intervention:{name}", args=[requirement.pk]))
+    for requirement in notice.requirements.filter(obligations__state=ObligationState.OPEN).distinct():
+        if requirement.answered_by == RequirementAnswer.EVIDENCE:
+            urls.append(reverse("intervention:requirement_submit", args=[requirement.pk]))
     return urls
 
 

@@ -30,7 +30,9 @@ CONCERN_TEXT = "E2E: no record of child protection statutory visits for six mont
 IMPROVEMENT_TEXT = "E2E: police and health partners did not know whom to escalate concerns to."
 RECOMMENDATION_TEXT = "E2E: the council must make sure every child protection visit is recorded."
 RETURN_REASON = "E2E: send the signed appointment letter of the interim Director, not the advert."
-LETTERS = ["a", "b", "c", "d", "e", "f", "g"]
+# The requirements the council answers with evidence; (c) is met by the Board reports, (d) by
+# the improvement plan and (e) by its agreement with the Board.
+EVIDENCE_LETTERS = ["a", "b", "f", "g"]
 
 
 def pdf(name: str) -> dict:
@@ -220,7 +222,8 @@ def official_drafts_the_notice(b, journey: Journey):
         "Produce an improvement plan in response to the inspection report."
     )
     assert page.get_by_label("An improvement plan is due by the end of the compliance period").is_checked()
-    b.fill_date("Month of the first monthly Improvement Board report (optional)", TODAY)
+    page.get_by_label("A number of monthly reports from a first month").check()
+    b.fill_date("Month of the first monthly Improvement Board report", TODAY)
     page.get_by_label("Number of monthly Improvement Board reports").fill("1")
     b.submit("Save and return")
     assert "The compliance period has been saved." in b.main_text()
@@ -262,10 +265,12 @@ def official_previews_and_issues(b, journey: Journey):
     assert "The warning notice has been issued and its deadlines have been set." in text
     assert "Issued" in text
     assert b.path() == journey.notice_url
-    for letter in LETTERS:
+    for letter in EVIDENCE_LETTERS:  # the others are answered by documents, on this page
         link = b.page.get_by_role("link", name=f"({letter})", exact=True)
         journey.requirement_urls[letter] = link.get_attribute("href")
-    assert "Improvement plan" in text and "Drafting" in text
+    # What is owed is set from the law on issue: the plan by the end of the compliance period.
+    plan = b.page.locator("#improvement-plan").locator("xpath=..").inner_text()
+    assert "20 working days after" in plan and "Not due yet" in plan
 
     b.click("See every change to this notice")
     assert "Issued" in b.main_text()
@@ -283,11 +288,12 @@ def others_see_the_issued_notice(b, journey: Journey):
     b.click("Warning notices")
     b.follow_href(journey.notice_url)
     text = b.main_text()
-    assert NOTICE_TITLE in text and "Open" in text
-    plan_button = b.page.get_by_role("button", name="Submit improvement plan")
-    journey.plan_submit_url = plan_button.get_attribute("href")
+    assert NOTICE_TITLE in text and "Requirements: what the council owes" in text
+    assert b.page.get_by_role("link", name="Record as done").count() == 0  # an official's move
+    plan_link = b.page.get_by_role("link", name="Submit the improvement plan")
+    journey.plan_submit_url = plan_link.get_attribute("href")
     journey.board_report_submit_url = b.page.get_by_role(
-        "link", name="Submit Board report"
+        "link", name="Submit the Board report"
     ).first.get_attribute("href")
 
     b.sign_in("cardiff-officer")
@@ -378,7 +384,7 @@ def requirement_a_is_returned_then_accepted(b, journey: Journey):
 
 
 def the_other_requirements_are_met(b, journey: Journey):
-    rest = LETTERS[1:]
+    rest = [letter for letter in EVIDENCE_LETTERS if letter != "a"]
     b.sign_in("powys-officer")
     for letter in rest:
         officer_submits(b, journey, letter, f"E2E: requirement ({letter}) has been met; see the file.")
@@ -392,21 +398,24 @@ def the_other_requirements_are_met(b, journey: Journey):
         official_decides(b, journey, letter, accept=True)
     b.go(journey.notice_url)
     text = b.main_text()
-    assert "The notice cannot be closed as complied yet: The improvement plan must be agreed first." in text
+    assert (
+        "The notice cannot be closed as complied yet: Every obligation of the council must be met or no "
+        "longer required first" in text
+    )
     assert b.page.get_by_role("button", name="Close as complied").count() == 0
 
 
 def the_plan_is_agreed_and_the_board_reports(b, journey: Journey):
     b.sign_in("powys-officer")
     b.go(journey.notice_url)
-    b.submit("Submit improvement plan")
+    b.click("Submit the improvement plan")
     b.fill_date("Date it was sent", TODAY)
     b.page.get_by_label("Summary", exact=True).fill("E2E: the interim Director's improvement plan.")
     b.page.get_by_label("Document reference (optional)").fill("E2E/PLAN/1")
     b.submit("Submit plan")
     assert "Your improvement plan has been sent to Welsh Government." in b.main_text()
 
-    b.click("Submit Board report")
+    b.click("Submit the Board report")
     b.fill_date("Date it was sent", TODAY)
     b.page.get_by_label("Summary", exact=True).fill("E2E: the Board's first monthly report.")
     b.submit("Submit Board report")
@@ -416,12 +425,13 @@ def the_plan_is_agreed_and_the_board_reports(b, journey: Journey):
     b.sign_in("wg-official")
     assert "Improvement plans submitted" in b.main_text()
     b.go(journey.notice_url)
-    b.submit("Record agreement with the Board")
+    b.click("Record agreement with the Board")
     b.fill_date("Date the plan was agreed with the Improvement Board", TODAY)
     b.submit("Record agreement")
     text = b.main_text()
     assert "The improvement plan has been recorded as agreed." in text
-    assert "Agreed with the Improvement Board" in text
+    rows = b.page.locator(".govuk-summary-list__row")
+    assert "Met" in rows.filter(has_text="Agreement of the improvement plan").inner_text()
 
 
 def official_closes_as_complied(b, journey: Journey):

@@ -111,8 +111,8 @@ def test_the_minister_s_20_calendar_days_would_have_made_13_november_late():
     calendar_due = deadlines.add_calendar_days(date(2017, 10, 17), 20)
     working_due = deadlines.add_working_days(date(2017, 10, 17), 20, non_working=BANK_HOLIDAYS)
     assert calendar_due == date(2017, 11, 6)
-    assert deadlines.is_overdue(calendar_due, today=date(2017, 11, 13)) is True
-    assert deadlines.is_overdue(working_due, today=date(2017, 11, 13)) is False
+    assert deadlines.working_days_late(calendar_due, date(2017, 11, 13), non_working=BANK_HOLIDAYS) == 5
+    assert deadlines.working_days_late(working_due, date(2017, 11, 13), non_working=BANK_HOLIDAYS) == 0
 
 
 def test_submission_on_13_november_2017_was_day_19():
@@ -220,41 +220,177 @@ def test_add_months_gives_the_first_of_the_month(day, months, expected):
 
 
 @pytest.mark.parametrize(
-    "today, overdue",
-    [
-        (date(2017, 11, 13), False),
-        (date(2017, 11, 14), False),  # the whole of the due day is still available
-        (date(2017, 11, 15), True),
-    ],
-)
-def test_is_overdue(today, overdue):
-    assert deadlines.is_overdue(date(2017, 11, 14), today=today) is overdue
-
-
-@pytest.mark.parametrize(
     "call",
     [
         pytest.param(
             lambda: deadlines.add_working_days(date(2017, 10, 17), -1, non_working=()), id="working"
         ),
         pytest.param(lambda: deadlines.add_calendar_days(date(2017, 10, 17), -1), id="calendar"),
-        pytest.param(lambda: deadlines.calendar_window(date(2017, 10, 17), -1), id="window"),
     ],
 )
 def test_negative_counts_raise_value_error(call):
     with pytest.raises(ValueError) as raised:
         call()
-    assert "negative" in str(raised.value)
+    assert str(raised.value) == "The number of days cannot be negative."
 
 
 @pytest.mark.parametrize("days", [2.0, "20", True, None])
 def test_counts_that_are_not_whole_numbers_raise_type_error(days):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError) as raised:
         deadlines.add_working_days(date(2017, 10, 17), days, non_working=())
+    assert str(raised.value) == "The number of days must be a whole number."
 
 
-@pytest.mark.parametrize("days", [0, 1, 5, 20, 90, 260])
-def test_calendar_window_reaches_past_the_deadline_for_ordinary_counts(days):
-    start = date(2017, 10, 17)
-    due = deadlines.add_working_days(start, days, non_working=BANK_HOLIDAYS)
-    assert deadlines.calendar_window(start, days) >= due
+@pytest.mark.parametrize("days", [0, 1, 5])
+def test_zero_and_small_counts_are_whole_numbers(days):
+    assert deadlines.add_calendar_days(date(2017, 10, 17), days) == date(2017, 10, 17 + days)
+
+
+# Lateness, counted in working days ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "day, late",
+    [
+        pytest.param(date(2017, 11, 13), 0, id="before"),
+        pytest.param(date(2017, 11, 14), 0, id="on-the-day"),
+        pytest.param(date(2017, 11, 15), 1, id="the-next-working-day"),
+        pytest.param(date(2017, 11, 17), 3, id="friday"),
+        pytest.param(date(2017, 11, 18), 4, id="saturday-counts-as-monday"),
+        pytest.param(date(2017, 11, 19), 4, id="sunday-counts-as-monday"),
+        pytest.param(date(2017, 11, 20), 4, id="monday"),
+    ],
+)
+def test_working_days_late(day, late):
+    assert deadlines.working_days_late(date(2017, 11, 14), day, non_working=()) == late
+
+
+def test_a_due_date_on_a_weekend_is_not_late_on_the_day():
+    saturday = date(2017, 11, 18)
+
+    assert deadlines.working_days_late(saturday, saturday, non_working=()) == 0
+    assert deadlines.working_days_late(saturday, date(2017, 11, 20), non_working=()) == 1
+
+
+def test_lateness_skips_bank_holidays():
+    # Due Fri 22 Dec 2017: Mon 25 and Tue 26 Dec are holidays, so Wed 27 Dec is 1 working day late.
+    assert deadlines.working_days_late(date(2017, 12, 22), date(2017, 12, 27), non_working=BANK_HOLIDAYS) == 1
+    assert deadlines.working_days_late(date(2017, 12, 22), date(2017, 12, 25), non_working=BANK_HOLIDAYS) == 1
+
+
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (date(2017, 11, 17), date(2017, 11, 17)),
+        (date(2017, 11, 18), date(2017, 11, 20)),
+        (date(2017, 12, 23), date(2017, 12, 27)),
+    ],
+)
+def test_next_working_day(day, expected):
+    assert deadlines.next_working_day(day, non_working=BANK_HOLIDAYS) == expected
+
+
+# Reminders: which one an item calls for on a day ----------------------------------------------------------
+
+DUE = date(2017, 11, 14)  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    "today, stage",
+    [
+        pytest.param(date(2017, 11, 6), None, id="6-working-days-ahead-nothing"),
+        pytest.param(date(2017, 11, 7), deadlines.ReminderStage("five_days"), id="5-working-days-ahead"),
+        pytest.param(date(2017, 11, 13), deadlines.ReminderStage("five_days"), id="the-day-before"),
+        pytest.param(DUE, deadlines.ReminderStage("due_today"), id="on-the-day"),
+        pytest.param(date(2017, 11, 15), deadlines.ReminderStage("overdue"), id="the-day-after"),
+        pytest.param(
+            date(2017, 11, 21), deadlines.ReminderStage("overdue"), id="a-week-after-still-the-first"
+        ),
+        pytest.param(date(2017, 11, 22), deadlines.ReminderStage("overdue_weekly", 1), id="week-1"),
+        pytest.param(date(2017, 11, 28), deadlines.ReminderStage("overdue_weekly", 1), id="still-week-1"),
+        pytest.param(date(2017, 11, 29), deadlines.ReminderStage("overdue_weekly", 2), id="week-2"),
+    ],
+)
+def test_reminder_stage(today, stage):
+    assert deadlines.reminder_stage(DUE, today=today, non_working=()) == stage
+
+
+def test_reminder_stage_counts_the_lead_in_working_days():
+    # Fri 22 Dec 2017 with the Christmas holidays: 5 working days ahead is Wed 3 Jan 2018.
+    friday = date(2017, 12, 22)
+
+    assert deadlines.reminder_stage(date(2018, 1, 3), today=friday, non_working=BANK_HOLIDAYS) == (
+        deadlines.ReminderStage("five_days")
+    )
+    assert deadlines.reminder_stage(date(2018, 1, 4), today=friday, non_working=BANK_HOLIDAYS) is None
+
+
+def test_reminder_stages_have_the_kinds_the_records_use():
+    assert (
+        deadlines.REMINDER_FIVE_DAYS,
+        deadlines.REMINDER_DUE_TODAY,
+        deadlines.REMINDER_OVERDUE,
+        deadlines.REMINDER_OVERDUE_WEEKLY,
+    ) == ("five_days", "due_today", "overdue", "overdue_weekly")
+    assert deadlines.ReminderStage("overdue").week == 0
+
+
+def test_reminder_lookahead_reaches_past_any_due_date_that_calls_for_a_reminder():
+    today = date(2017, 12, 22)
+
+    assert deadlines.reminder_lookahead(today) == date(2018, 1, 19)
+    assert deadlines.add_working_days(today, 5, non_working=BANK_HOLIDAYS) <= deadlines.reminder_lookahead(
+        today
+    )
+
+
+# Escalation reminders --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "today, due",
+    [
+        pytest.param(date(2017, 11, 13), False, id="raised-today"),
+        pytest.param(date(2017, 11, 14), False, id="one-working-day"),
+        pytest.param(date(2017, 11, 15), True, id="two-working-days"),
+        pytest.param(date(2017, 11, 16), True, id="three"),
+    ],
+)
+def test_first_escalation_reminder_after_two_working_days(today, due):
+    assert (
+        deadlines.escalation_reminder_due(
+            date(2017, 11, 13), last_reminded_on=None, today=today, non_working=()
+        )
+        is due
+    )
+
+
+def test_an_escalation_raised_on_a_friday_is_first_reminded_on_the_tuesday():
+    friday = date(2017, 11, 17)
+
+    assert not deadlines.escalation_reminder_due(
+        friday, last_reminded_on=None, today=date(2017, 11, 20), non_working=()
+    )
+    assert deadlines.escalation_reminder_due(
+        friday, last_reminded_on=None, today=date(2017, 11, 21), non_working=()
+    )
+
+
+@pytest.mark.parametrize("days_since, due", [(6, False), (7, True), (8, True)])
+def test_later_escalation_reminders_are_weekly(days_since, due):
+    last = date(2017, 11, 15)
+    today = last + datetime.timedelta(days=days_since)
+
+    assert (
+        deadlines.escalation_reminder_due(
+            date(2017, 11, 13), last_reminded_on=last, today=today, non_working=()
+        )
+        is due
+    )
+
+
+def test_escalation_reminder_constants():
+    assert (
+        deadlines.ESCALATION_FIRST_REMINDER_WORKING_DAYS,
+        deadlines.ESCALATION_REMINDER_INTERVAL_DAYS,
+    ) == (2, 7)

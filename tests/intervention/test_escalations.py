@@ -20,10 +20,12 @@ from accounts.models import TransitionLog
 from inspections import services as inspection_services
 from inspections.choices import FindingKind, FindingTheme
 from inspections.models import Finding
-from intervention import deadlines, services
+from intervention import asat, deadlines, services
 from intervention.choices import (
     AcknowledgementState,
     EscalationSource,
+    ObligationKind,
+    Owner,
     RecipientKind,
     RequirementDue,
     SeniorPosition,
@@ -31,6 +33,7 @@ from intervention.choices import (
 from intervention.escalations import selectors as escalation_selectors
 from intervention.escalations import services as escalation_services
 from intervention.models import Escalation, EscalationRecipient, InterventionCase, SeniorContact
+from intervention.obligations import status as obligation_status
 from tests.conftest import GIVEN_ON
 from tests.factories import InspectionFactory, OrganisationFactory, UserFactory
 
@@ -113,9 +116,15 @@ def finding_escalation(inspector, powys, powys_contacts, wg_lead, django_capture
 
 
 @pytest.fixture
-def overdue_escalation(issued_notice, powys_contacts, wg_lead, django_capture_on_commit_callbacks):
+def overdue_escalation(
+    issued_notice, powys_officer, powys_contacts, wg_lead, django_capture_on_commit_callbacks
+):
+    """Requirement (f), 11 working days overdue on 29 November 2017 (the plan was sent on time)."""
+    services.plan_submit(
+        plan=issued_notice.improvement_plan, by=powys_officer, on=datetime.date(2017, 11, 13), summary="Plan"
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        (escalation,) = escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY)
+        (escalation,) = escalation_services.escalate_overdue_obligations(today=ELEVENTH_WORKING_DAY)
     return escalation
 
 
@@ -131,7 +140,7 @@ def test_publishing_a_report_escalates_its_serious_concern(finding_escalation, p
 
     assert escalation.source == EscalationSource.SERIOUS_FINDING
     assert escalation.council == powys
-    assert escalation.requirement is None and escalation.case is None
+    assert escalation.obligation is None and escalation.case is None
     assert "No record of statutory visits" in escalation.reason
     assert escalation.raised_on == escalation.finding.inspection.published_on  # when it became known
     # No case yet, so no lead: every active Welsh Government official.
@@ -193,13 +202,13 @@ def test_escalating_a_published_report_again_adds_nothing(finding_escalation):
     assert Escalation.objects.count() == 1
 
 
-def test_an_escalation_has_exactly_one_source(finding_escalation, requirement_a):
+def test_an_escalation_has_exactly_one_source(finding_escalation, obligation_a):
     with pytest.raises(IntegrityError), transaction.atomic():
         Escalation.objects.create(
             source=EscalationSource.SERIOUS_FINDING,
             council=finding_escalation.council,
             finding=finding_escalation.finding,
-            requirement=requirement_a,
+            obligation=obligation_a,
             due_on=GIVEN_ON,
             reason="both",
             raised_on=GIVEN_ON,
@@ -313,26 +322,65 @@ def test_a_second_delivery_sends_nothing_more(finding_escalation):
     assert len(mail.outbox) == sent
 
 
-# Overdue requirements ---------------------------------------------------------------------------
+# What councils owe, overdue ---------------------------------------------------------------------
+# The conftest notice: the improvement plan (requirement (d)) and requirement (f) are due by the end
+# of the compliance period, 14 November 2017; Board reports (requirement (c)) on 30 November,
+# 29 December 2017 and 31 January 2018; the Ministers' laying on 7 November, their report on 15 January.
+
+F = "Requirement (f)"
+PLAN = "Improvement plan (requirement (d))"
+NOVEMBER_REPORT = "Improvement Board report for November 2017 (requirement (c))"
 
 
-@pytest.mark.parametrize("today, escalated", [(TENTH_WORKING_DAY, False), (ELEVENTH_WORKING_DAY, True)])
-def test_a_requirement_escalates_once_overdue_by_more_than_ten_working_days(
+def escalate(today):
+    return escalation_services.escalate_overdue_obligations(today=today)
+
+
+def labels(escalations):
+    return [e.obligation.label for e in escalations]
+
+
+def evidence_of(notice, letter):
+    return notice.requirements.get(letter=letter).obligations.get(kind=ObligationKind.REQUIREMENT)
+
+
+def plan_of(notice):
+    return notice.obligations.get(kind=ObligationKind.IMPROVEMENT_PLAN)
+
+
+@pytest.mark.parametrize("today, escalated", [(TENTH_WORKING_DAY, []), (ELEVENTH_WORKING_DAY, [F, PLAN])])
+def test_what_the_council_owes_escalates_once_overdue_by_more_than_ten_working_days(
     today, escalated, issued_notice, powys_contacts
 ):
-    raised = escalation_services.escalate_overdue_requirements(today=today)
+    raised = escalate(today)
 
-    letters = [e.requirement.letter for e in raised]
-    assert letters == (["d"] if escalated else [])
+    assert labels(raised) == escalated
+    expected = {(EscalationSource.OVERDUE_OBLIGATION, COMPLIANCE_DUE)} if escalated else set()
+    assert {(e.source, e.due_on) for e in raised} == expected
+
+
+def test_the_ministers_duties_are_never_escalated(issued_notice, powys_contacts):
+    # On 1 March 2018 laying (due 7 November) and the report (due 15 January) are long overdue.
+    day = datetime.date(2018, 3, 1)
+    duties = asat.obligations_as_at(issued_notice.obligations.filter(owner=Owner.MINISTERS), day)
+    assert [(o.obligation.kind, o.status.code) for o in duties] == [
+        (ObligationKind.LAYING, obligation_status.OVERDUE),
+        (ObligationKind.LEGISLATURE_REPORT, obligation_status.OVERDUE),
+    ]
+
+    raised = escalate(day)
+
+    assert F in labels(raised)  # the council's are escalated
+    assert {e.obligation.owner for e in raised} == {Owner.COUNCIL}
 
 
 @pytest.fixture
 def christmas_requirement(draft_notice, official):
-    """Requirement (e), due Wednesday 20 December 2017: its count passes Christmas and New Year."""
+    """Requirement (h), due Wednesday 20 December 2017: its count passes Christmas and New Year."""
     return services.requirement_add(
         notice=draft_notice,
         by=official,
-        letter="e",
+        letter="h",
         text="Report",
         due=RequirementDue.FIXED_DATE,
         due_on_fixed=datetime.date(2017, 12, 20),
@@ -352,32 +400,37 @@ def test_the_threshold_counts_working_days_across_bank_holidays(
 ):
     services.notice_issue(notice=christmas_requirement.notice, by=official, on=GIVEN_ON)
 
-    raised = escalation_services.escalate_overdue_requirements(today=today)
+    raised = escalate(today)
 
-    assert ("e" in [e.requirement.letter for e in raised]) is escalated
+    assert ("Requirement (h)" in labels(raised)) is escalated
 
 
 def test_the_threshold_is_a_setting(settings, issued_notice):
     settings.ESCALATION_AFTER_WORKING_DAYS = 3  # 14 Nov + 3 working days = 17 Nov
-    assert escalation_services.escalate_overdue_requirements(today=datetime.date(2017, 11, 17)) == []
-    assert len(escalation_services.escalate_overdue_requirements(today=datetime.date(2017, 11, 20))) == 1
+    assert escalate(datetime.date(2017, 11, 17)) == []
+    assert labels(escalate(datetime.date(2017, 11, 20))) == [F, PLAN]
 
 
 def test_overdue_escalation_is_idempotent(issued_notice, powys_contacts):
-    first = escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY)
-    again = escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY)
-    later = escalation_services.escalate_overdue_requirements(today=datetime.date(2018, 1, 10))
+    first = escalate(ELEVENTH_WORKING_DAY)
+    again = escalate(ELEVENTH_WORKING_DAY)
+    later = escalate(datetime.date(2018, 1, 10))
 
-    assert len(first) == 1
-    assert again == later == []
-    assert Escalation.objects.filter(source=EscalationSource.OVERDUE_REQUIREMENT).count() == 1
+    assert labels(first) == [F, PLAN]
+    assert again == []
+    # Later only what has since become overdue long enough: not the plan or (f) a second time.
+    assert labels(later) == [NOVEMBER_REPORT]
+    assert Escalation.objects.filter(source=EscalationSource.OVERDUE_OBLIGATION).count() == 3
 
 
 def test_an_overdue_escalation_goes_to_the_council_and_the_case_lead(overdue_escalation, powys_case, wg_lead):
     assert overdue_escalation.case == powys_case
     assert overdue_escalation.due_on == COMPLIANCE_DUE
-    assert "Requirement (d)" in overdue_escalation.reason
-    assert "11 working days overdue" in overdue_escalation.reason
+    assert overdue_escalation.obligation.label == F
+    assert overdue_escalation.reason == (
+        "Requirement (f) of “Warning notice: Powys children's services” was due on 14 November 2017 "
+        "and on 29 November 2017 was 11 working days overdue (escalated after more than 10)."
+    )
     # powys_case has no lead yet: every official; with a lead, only the lead.
     assert RecipientKind.GOVERNMENT_OFFICIAL in recipients_of(overdue_escalation).values()
 
@@ -388,17 +441,20 @@ def test_an_overdue_escalation_goes_to_the_council_and_the_case_lead(overdue_esc
     assert "wg-official" not in [a.user.username for a in addressees]
 
 
-def test_a_met_compliance_deadline_does_not_stop_an_owed_requirement_escalating(issued_notice, powys_officer):
-    # Requirement (d) is due by the end of the compliance period: the same deadline row as the plan,
-    # whose submission meets it. The council still owes (d), so (d) is still escalated.
+def test_submitting_the_plan_does_not_stop_a_requirement_due_the_same_day_escalating(
+    issued_notice, powys_officer
+):
+    # Requirement (f) is due by the end of the compliance period, like the plan (which IS (d)).
+    # The plan sent on time is met; the council still owes (f), so (f) alone is escalated.
     services.plan_submit(
         plan=issued_notice.improvement_plan, by=powys_officer, on=datetime.date(2017, 11, 13), summary="Plan"
     )
-    assert issued_notice.deadlines.get(kind="compliance").met_on == datetime.date(2017, 11, 13)
+    [plan] = asat.obligations_as_at([plan_of(issued_notice)], ELEVENTH_WORKING_DAY)
+    assert plan.status.code == obligation_status.MET
 
-    raised = escalation_services.escalate_overdue_requirements(today=ELEVENTH_WORKING_DAY)
+    raised = escalate(ELEVENTH_WORKING_DAY)
 
-    assert [e.requirement.letter for e in raised] == ["d"]
+    assert labels(raised) == [F]
 
 
 def submit(requirement, officer):
@@ -415,10 +471,10 @@ def submit(requirement, officer):
         (["withdraw"], False),
     ],
 )
-def test_the_requirements_own_state_decides_whether_it_is_chased(
+def test_the_requirements_own_state_decides_whether_it_is_escalated(
     steps, escalated, issued_notice, powys_officer, official
 ):
-    requirement = issued_notice.requirements.get(letter="d")
+    requirement = issued_notice.requirements.get(letter="f")
     for step in steps:
         if step == "submit":
             submit(requirement, powys_officer)
@@ -430,27 +486,122 @@ def test_the_requirements_own_state_decides_whether_it_is_chased(
             services.requirement_withdraw(requirement=requirement, by=official, reason="Not needed")
         requirement.refresh_from_db()
 
-    raised = escalation_services.escalate_overdue_requirements(today=timezone.localdate())
+    raised = escalate(timezone.localdate())
 
-    assert ("d" in [e.requirement.letter for e in raised]) is escalated
+    assert (F in labels(raised)) is escalated
+
+
+@pytest.mark.parametrize(
+    "submitted_on, returned_on, withdrawn_on, escalated",
+    [
+        pytest.param(None, None, None, True, id="never-sent"),
+        pytest.param("2017-11-13", None, None, False, id="sent-on-time"),
+        pytest.param("2017-11-13", "2017-11-20", None, True, id="returned-so-owed-again"),
+        pytest.param("2017-11-20", None, None, False, id="met-late-before-the-day"),
+        pytest.param("2017-12-01", None, None, True, id="met-late-after-the-day"),
+        pytest.param(None, None, "2017-11-20", False, id="notice-withdrawn"),
+    ],
+)
+def test_the_plan_is_escalated_only_if_the_council_still_owed_it_that_day(
+    submitted_on, returned_on, withdrawn_on, escalated, issued_notice, powys_officer, official
+):
+    plan = issued_notice.improvement_plan
+    if submitted_on:
+        services.plan_submit(
+            plan=plan, by=powys_officer, on=datetime.date.fromisoformat(submitted_on), summary="Plan"
+        )
+    if returned_on:
+        services.plan_return(
+            plan=plan, by=official, reason="No timescales", on=datetime.date.fromisoformat(returned_on)
+        )
+    if withdrawn_on:
+        services.notice_withdraw(
+            notice=issued_notice,
+            by=official,
+            reason="Withdrawn",
+            on=datetime.date.fromisoformat(withdrawn_on),
+        )
+
+    raised = escalate(ELEVENTH_WORKING_DAY)
+
+    assert (PLAN in labels(raised)) is escalated
+
+
+def test_a_not_evidenced_obligation_is_never_escalated(issued_notice, official):
+    """(f) was done, but when is not on record: known done by 1 December 2017."""
+    services.obligation_record_done(
+        obligation=evidence_of(issued_notice, "f"),
+        by=official,
+        source="Minutes of the meeting of 1 December 2017",
+        not_evidenced=True,
+        done_by=datetime.date(2017, 12, 1),
+    )
+
+    assert labels(escalate(ELEVENTH_WORKING_DAY)) == [PLAN]
+    assert F not in labels(escalate(datetime.date(2018, 3, 1)))
+
+
+def extend(notice, by, *, ends_on, decided_on):
+    services.notice_extend_compliance_period(
+        notice=notice,
+        by=by,
+        ends_on=ends_on,
+        decided_by="The Minister",
+        reason="The council's director is on leave.",
+        decided_on=decided_on,
+    )
+
+
+def test_a_new_due_date_after_an_extension_is_escalated_once_missed_again(issued_notice, official):
+    assert labels(escalate(ELEVENTH_WORKING_DAY)) == [F, PLAN]
+    extend(
+        issued_notice, official, ends_on=datetime.date(2017, 12, 15), decided_on=datetime.date(2017, 12, 1)
+    )
+
+    # Friday 15 December + 10 working days (25, 26 Dec and 1 Jan skipped) is Wednesday 3 January.
+    assert labels(escalate(datetime.date(2018, 1, 3))) == [NOVEMBER_REPORT]
+    again = escalate(datetime.date(2018, 1, 4))
+
+    assert labels(again) == [F, PLAN]
+    assert {e.due_on for e in again} == {datetime.date(2017, 12, 15)}
+    due_dates = Escalation.objects.filter(obligation=plan_of(issued_notice)).values_list("due_on", flat=True)
+    assert sorted(due_dates) == [COMPLIANCE_DUE, datetime.date(2017, 12, 15)]
+
+
+def test_a_run_for_a_day_before_an_extension_sees_the_date_owed_then(issued_notice, official):
+    """Extended on 1 December to the end of January: on 29 November both were 11 working days late."""
+    extend(issued_notice, official, ends_on=datetime.date(2018, 1, 31), decided_on=datetime.date(2017, 12, 1))
+
+    raised = escalate(ELEVENTH_WORKING_DAY)
+
+    assert labels(raised) == [F, PLAN]
+    assert {e.due_on for e in raised} == {COMPLIANCE_DUE}
 
 
 def test_a_past_date_is_judged_as_things_stood_then(issued_notice, powys_officer, powys_contacts):
-    # Evidence submitted today: owed now? No. Owed on 29 November 2017? Yes.
-    submit(issued_notice.requirements.get(letter="d"), powys_officer)
-    assert escalation_services.escalate_overdue_requirements(today=timezone.localdate()) == []
+    # Everything else the council owes was sent on time; (f)'s evidence is submitted today.
+    services.plan_submit(
+        plan=issued_notice.improvement_plan, by=powys_officer, on=datetime.date(2017, 11, 13), summary="Plan"
+    )
+    for report in issued_notice.board_reports.order_by("month"):
+        services.board_report_submit(
+            report=report, by=powys_officer, on=report.obligation.due_on, summary="Report"
+        )
+    submit(issued_notice.requirements.get(letter="f"), powys_officer)
+    # Owed now? No: with Welsh Government. Owed on 29 November 2017? Yes.
+    assert escalate(timezone.localdate()) == []
 
     out = StringIO()
     call_command("escalate_overdue", "--today", "2017-11-29", stdout=out)
 
     assert "1 escalation raised as of 2017-11-29" in out.getvalue()
     escalation = Escalation.objects.get()
-    assert (escalation.requirement.letter, escalation.raised_on) == ("d", ELEVENTH_WORKING_DAY)
+    assert (escalation.obligation.label, escalation.raised_on) == (F, ELEVENTH_WORKING_DAY)
 
 
 def test_a_notice_not_yet_given_on_that_date_is_not_escalated(issued_notice):
     # 10 November 2016 is before the notice was given (17 October 2017).
-    assert escalation_services.escalate_overdue_requirements(today=datetime.date(2016, 11, 10)) == []
+    assert escalate(datetime.date(2016, 11, 10)) == []
 
 
 def test_the_command_counts_the_people_addressed_in_one_query(
@@ -462,7 +613,8 @@ def test_the_command_counts_the_people_addressed_in_one_query(
     with CaptureQueriesContext(connection) as queries:
         call_command("escalate_overdue", "--today", "2018-01-09", stdout=out)
 
-    assert out.getvalue().count("(4 people addressed)") == 2  # (d) and (e): 3 contacts and the official
+    # (f), the plan, November's Board report and (h): each to 3 contacts and the official.
+    assert out.getvalue().count("(4 people addressed)") == 4
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "escalationrecipient" in q["sql"]]
     assert len(counts) == 1
 
@@ -473,9 +625,9 @@ def test_the_command_escalates_and_reports(issued_notice, powys_contacts):
     call_command("escalate_overdue", "--today", "2017-11-29", stdout=out)
 
     output = out.getvalue()
-    assert "1 escalation raised as of 2017-11-29" in output
+    assert "2 escalations raised as of 2017-11-29" in output
     assert "0 escalations raised as of 2017-11-29" in output
-    assert Escalation.objects.count() == 1
+    assert Escalation.objects.count() == 2
 
 
 def test_the_command_refuses_a_bad_date(issued_notice):
@@ -603,7 +755,7 @@ def test_list_by_role(who, status, client, people, finding_escalation, overdue_e
         shown = {e.pk for e in response.context["page_obj"]}
         expected = {
             "official": {finding_escalation.pk, overdue_escalation.pk},
-            "inspector": {finding_escalation.pk},  # findings only, not a notice's requirements
+            "inspector": {finding_escalation.pk},  # findings only, not what a council owes
             "powys_officer": {finding_escalation.pk, overdue_escalation.pk},
             "cardiff_officer": set(),
         }[who]
@@ -933,7 +1085,7 @@ def test_a_lead_who_is_no_longer_an_official_is_not_reminded(overdue_escalation,
 
     inspectorate = OrganisationFactory(kind=OrganisationKind.INSPECTORATE)
     wg_lead.role = "inspector"
-    move_to(wg_lead, inspectorate)  # an inspector does not see an overdue requirement's escalation
+    move_to(wg_lead, inspectorate)  # an inspector does not see an overdue obligation's escalation
 
     assert "wg-lead" not in reminded(datetime.date(2017, 12, 1))
     assert overdue_escalation.recipients.filter(user=wg_lead).exists()  # the record of who was told stays
@@ -1063,7 +1215,7 @@ def test_dry_run_lists_escalations_reminders_and_first_emails_and_changes_nothin
     first = [line for line in lines if line.startswith("Would send: Escalation (first email) to ")]
     assert len(reminders_) == 5 and len(first) == 5
     assert any(
-        f"<powys-leader@example.gov.wales> about escalation {overdue_escalation.pk} (Requirement overdue, "
+        f"<powys-leader@example.gov.wales> about escalation {overdue_escalation.pk} (Obligation overdue, "
         "Powys County Council, raised on 29 November 2017)" in line
         for line in reminders_
     )
@@ -1076,30 +1228,41 @@ def test_dry_run_lists_what_would_be_escalated(issued_notice, powys_contacts):
 
     call_command("send_reminders", "--today", "2017-11-29", "--dry-run", stdout=out)
 
-    assert "Would escalate: Requirement (d) of “Warning notice: Powys children's services” was due on " in (
-        out.getvalue()
-    )
+    lines = out.getvalue().splitlines()
+    assert [line for line in lines if line.startswith("Would escalate: ")] == [
+        f"Would escalate: {what} of “Warning notice: Powys children's services” was due on 14 November 2017 "
+        "and on 29 November 2017 was 11 working days overdue (escalated after more than 10)."
+        for what in (F, PLAN)
+    ]
     assert Escalation.objects.count() == 0
 
 
-def test_the_daily_run_escalates_overdue_requirements_first(issued_notice, powys_contacts, wg_lead):
-    out = StringIO()
+def test_the_daily_run_escalates_overdue_obligations_first(issued_notice, powys_contacts, wg_lead):
+    first, second = StringIO(), StringIO()
 
-    call_command("send_reminders", "--today", "2017-11-29", stdout=out)
-    call_command("send_reminders", "--today", "2017-11-29", stdout=out)
+    call_command("send_reminders", "--today", "2017-11-29", stdout=first)
+    call_command("send_reminders", "--today", "2017-11-29", stdout=second)
 
-    escalation = Escalation.objects.get()
-    assert escalation.requirement.letter == "d"
-    assert out.getvalue().count("Escalated: Requirement (d)") == 1
-    # Its first emails went in the same run (the on-commit step does not run inside a test).
-    assert not escalation.recipients.filter(notified_at__isnull=True).exists()
-    assert {m.to[0] for m in mail.outbox if m.subject.startswith("Escalation:")} == {
-        "powys-leader@example.gov.wales",
-        "powys-chief-executive@example.gov.wales",
-        "powys-director@example.gov.wales",
-        "official@example.gov.wales",
-        "lead@example.gov.wales",
-    }
+    escalations = Escalation.objects.order_by("due_on", "obligation_id")
+    assert labels(escalations) == [F, PLAN]
+    lines = first.getvalue().splitlines()
+    escalated = [i for i, line in enumerate(lines) if line.startswith("Escalated: ")]
+    reminded = [i for i, line in enumerate(lines) if line.startswith("Sent: ")]
+    assert [lines[i].split(" of ")[0] for i in escalated] == [f"Escalated: {F}", f"Escalated: {PLAN}"]
+    assert reminded and max(escalated) < min(reminded)  # escalated before the reminders go
+    assert "Escalated: " not in second.getvalue()
+    # Their first emails went in the same run (the on-commit step does not run inside a test).
+    assert not EscalationRecipient.objects.filter(notified_at__isnull=True).exists()
+    for escalation in escalations:
+        assert set(escalation.recipients.values_list("user__email", flat=True)) == {
+            "powys-leader@example.gov.wales",
+            "powys-chief-executive@example.gov.wales",
+            "powys-director@example.gov.wales",
+            "official@example.gov.wales",
+            "lead@example.gov.wales",
+        }
+    escalation_emails = [m.to[0] for m in mail.outbox if m.subject.startswith("Escalation:")]
+    assert len(escalation_emails) == 10
 
 
 # Email text is plain text: no HTML entities -------------------------------------------------------

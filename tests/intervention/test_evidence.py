@@ -8,7 +8,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from intervention import services
 from intervention.casework import forms as casework_forms
-from intervention.choices import RequirementState
+from intervention.choices import ObligationState
 from intervention.models import EvidenceFile, Submission, evidence_content_type
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
@@ -57,6 +57,7 @@ def submit_url(requirement_a):
 
 
 def _refused(client, powys_officer, submit_url, requirement_a, files, error):
+    """The page says what is wrong with the files, keeps the statement, and nothing is sent."""
     client.force_login(powys_officer)
     response = client.post(submit_url, {"statement": "See attached.", "files": files})
     assert response.status_code == 200
@@ -64,8 +65,7 @@ def _refused(client, powys_officer, submit_url, requirement_a, files, error):
     assert "govuk-error-summary" in page and '<a href="#id_files">' in page
     assert error in page
     assert "See attached." in page  # nothing typed is lost
-    requirement_a.refresh_from_db()
-    assert requirement_a.state == RequirementState.OPEN
+    assert requirement_a.obligations.get().state == ObligationState.OPEN  # still owed, not with WG
     assert not Submission.objects.exists()
     assert not EvidenceFile.objects.exists()
 
@@ -123,6 +123,7 @@ def test_a_statement_is_required(client, powys_officer, submit_url, requirement_
     response = client.post(submit_url, {"statement": "", "files": [upload("plan.pdf")]})
     assert "Enter how the council has met this requirement" in response.content.decode()
     assert not Submission.objects.exists()
+    assert requirement_a.obligations.get().state == ObligationState.OPEN
 
 
 def test_files_are_stored_under_a_random_name_with_the_checked_type(
@@ -137,6 +138,7 @@ def test_files_are_stored_under_a_random_name_with_the_checked_type(
     ]
     response = client.post(submit_url, {"statement": "Plan and minutes attached.", "files": files})
     assert response.status_code == 302
+    assert requirement_a.obligations.get().state == ObligationState.SUBMITTED  # now with Welsh Government
     submission = Submission.objects.get()
     stored = {f.original_name: f for f in submission.files.all()}
     assert set(stored) == {"Cynllun gwella “Powys”.pdf", "Board minutes.docx", "chart.png", "photo.JPG"}
@@ -162,9 +164,28 @@ def test_the_service_refuses_a_bad_file_and_writes_nothing(requirement_a, powys_
             requirement=requirement_a, by=powys_officer, statement="Attached", files=[upload("x.pdf", EXE)]
         )
     assert "files" in raised.value.error_dict
-    requirement_a.refresh_from_db()
-    assert requirement_a.state == RequirementState.OPEN
+    assert requirement_a.obligations.get().state == ObligationState.OPEN
     assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("letter", ["c", "d", "e"])
+def test_a_requirement_met_by_a_document_takes_no_evidence(client, powys_officer, issued_notice, letter):
+    """(c), (d) and (e) are met by the Board reports, the plan and its agreement: nothing to upload."""
+    requirement = issued_notice.requirements.get(letter=letter)
+    client.force_login(powys_officer)
+    url = reverse("intervention:requirement_submit", args=[requirement.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"statement": "Attached", "files": [upload("plan.pdf")]}).status_code == 404
+    with pytest.raises(ValidationError) as raised:
+        services.requirement_submit(
+            requirement=requirement, by=powys_officer, statement="Attached", files=[upload("plan.pdf")]
+        )
+    assert raised.value.messages == [
+        f"Requirement ({letter}) is met by a document, not by evidence: send the document instead."
+    ]
+    assert not Submission.objects.exists()
+    assert not EvidenceFile.objects.exists()
+    assert {o.state for o in requirement.obligations.all()} == {ObligationState.OPEN}
 
 
 # Downloading -------------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Who may do what in an intervention: every service action against every role, and the predicates."""
+"""Who may do what in an intervention: every service action against every role, and the predicates.
+
+What is owed under a notice is an Obligation: the council's officers send evidence and the
+documents their own council owes; Welsh Government officials review evidence, record what was
+done (the Ministers' own duties among it) and settle obligations; nobody else changes anything.
+"""
 
 import datetime
 
@@ -8,14 +13,22 @@ from django.core.exceptions import PermissionDenied
 from accounts.choices import OrganisationKind, Role
 from intervention import permissions, services
 from intervention.choices import (
-    BoardReportState,
     InterventionPower,
     InterventionState,
     NoticeState,
-    PlanState,
-    RequirementState,
+    ObligationKind,
+    ObligationState,
+    Owner,
 )
-from intervention.models import Ground, InterventionCase, WarningNotice
+from intervention.models import (
+    BoardReport,
+    Ground,
+    ImprovementPlan,
+    InterventionCase,
+    Obligation,
+    Requirement,
+    WarningNotice,
+)
 from tests.factories import GroundFactory, OrganisationFactory, UserFactory
 from tests.workflow import (
     BOARD_REPORT_ON,
@@ -26,6 +39,7 @@ from tests.workflow import (
     IN_FORCE_ON,
     LAID_ON,
     PLAN_AGREED_ON,
+    PLAN_SUBMITTED,
     PLAN_SUBMITTED_ON,
     REPORTED_ON,
     Casework,
@@ -44,6 +58,10 @@ DENIED = "You do not have permission to do this."
 @pytest.fixture
 def casework(official, powys_officer):
     return Casework(official=official, officer=powys_officer)
+
+
+def _owed(notice, kind):
+    return notice.obligations.filter(kind=kind).order_by("position").first()
 
 
 # Each action: (the one role allowed, prepare the target through the services, the action itself).
@@ -125,6 +143,44 @@ ACTIONS = {
             notice=notice, by=by, on=REPORTED_ON, reference="Statement"
         ),
     ),
+    "obligation_record_done": (
+        "official",
+        lambda fx, cw: _owed(fx("issued_notice"), ObligationKind.BOARD_REPORT),
+        lambda obligation, by: services.obligation_record_done(
+            obligation=obligation, by=by, on=BOARD_REPORT_ON, source="Board minutes"
+        ),
+    ),
+    "obligation_record_done_not_evidenced": (
+        "official",
+        lambda fx, cw: _owed(fx("issued_notice"), ObligationKind.LAYING),
+        lambda obligation, by: services.obligation_record_done(
+            obligation=obligation, by=by, not_evidenced=True, source="Assembly record"
+        ),
+    ),
+    "notice_extend_compliance_period": (
+        "official",
+        lambda fx, cw: fx("issued_notice"),
+        lambda notice, by: services.notice_extend_compliance_period(
+            notice=notice,
+            by=by,
+            ends_on=datetime.date(2017, 12, 14),
+            decided_by="The Minister",
+            reason="More time",
+            decided_on=datetime.date(2017, 11, 10),
+        ),
+    ),
+    "notice_change_board_report_schedule": (
+        "official",
+        lambda fx, cw: fx("issued_notice"),
+        lambda notice, by: services.notice_change_board_report_schedule(
+            notice=notice,
+            by=by,
+            first_month=datetime.date(2017, 11, 1),
+            count=1,
+            reason="Fewer reports",
+            on=datetime.date(2017, 11, 1),
+        ),
+    ),
     "notice_close_as_complied": (
         "official",
         lambda fx, cw: cw.settle_everything(fx("issued_notice")),
@@ -154,44 +210,45 @@ ACTIONS = {
     ),
     "requirement_accept": (
         "official",
-        lambda fx, cw: cw.requirement(fx("issued_notice"), RequirementState.SUBMITTED),
+        lambda fx, cw: cw.requirement(fx("issued_notice"), ObligationState.SUBMITTED, letter="a").requirement,
         lambda requirement, by: services.requirement_accept(requirement=requirement, by=by, reason="Good"),
     ),
     "requirement_return": (
         "official",
-        lambda fx, cw: cw.requirement(fx("issued_notice"), RequirementState.SUBMITTED),
+        lambda fx, cw: cw.requirement(fx("issued_notice"), ObligationState.SUBMITTED, letter="a").requirement,
         lambda requirement, by: services.requirement_return(requirement=requirement, by=by, reason="More"),
     ),
     "requirement_withdraw": (
         "official",
-        lambda fx, cw: cw.requirement(fx("issued_notice"), RequirementState.OPEN),
+        lambda fx, cw: fx("requirement_a"),
         lambda requirement, by: services.requirement_withdraw(requirement=requirement, by=by, reason="No"),
     ),
     "requirement_record_breach": (
         "official",
-        lambda fx, cw: cw.requirement(fx("issued_notice"), RequirementState.OPEN, letter="g"),
+        lambda fx, cw: fx("issued_notice").requirements.get(letter="g"),
         lambda requirement, by: services.requirement_record_breach(
             requirement=requirement, by=by, reason="New structure"
         ),
     ),
+    # The council sends its own plan and reports (the views offer the buttons to no one else).
     "plan_submit": (
         "powys_officer",
-        lambda fx, cw: cw.plan(fx("issued_notice"), PlanState.DRAFTING),
+        lambda fx, cw: fx("issued_notice").improvement_plan,
         lambda plan, by: services.plan_submit(plan=plan, by=by, on=PLAN_SUBMITTED_ON, summary="Plan"),
     ),
     "plan_return": (
         "official",
-        lambda fx, cw: cw.plan(fx("issued_notice"), PlanState.SUBMITTED),
+        lambda fx, cw: cw.plan(fx("issued_notice"), PLAN_SUBMITTED),
         lambda plan, by: services.plan_return(plan=plan, by=by, reason="No timescales"),
     ),
     "plan_agree": (
         "official",
-        lambda fx, cw: cw.plan(fx("issued_notice"), PlanState.SUBMITTED),
+        lambda fx, cw: cw.plan(fx("issued_notice"), PLAN_SUBMITTED),
         lambda plan, by: services.plan_agree(plan=plan, by=by, on=PLAN_AGREED_ON),
     ),
     "board_report_submit": (
         "powys_officer",
-        lambda fx, cw: cw.board_report(fx("issued_notice"), BoardReportState.DUE),
+        lambda fx, cw: cw.board_report(fx("issued_notice")),
         lambda report, by: services.board_report_submit(
             report=report, by=by, on=BOARD_REPORT_ON, summary="November"
         ),
@@ -218,6 +275,17 @@ def prepare(action, request, casework):
     return ACTIONS[action][1](request.getfixturevalue, casework)
 
 
+def obligation_acted_on(target):
+    """Return the obligation an action on `target` (a requirement, plan or Board report) changes."""
+    if isinstance(target, Requirement):
+        return target.obligations.get(kind=ObligationKind.REQUIREMENT)
+    if isinstance(target, ImprovementPlan):
+        return target.notice.obligations.get(kind=ObligationKind.IMPROVEMENT_PLAN)
+    if isinstance(target, BoardReport):
+        return target.obligation
+    return target
+
+
 @pytest.mark.parametrize("action", ACTIONS)
 def test_the_allowed_role_succeeds(action, request, casework, people):
     allowed, _, act = ACTIONS[action]
@@ -241,17 +309,27 @@ def test_every_other_role_is_refused_and_nothing_is_written(action, who, request
     assert changed_tables(before) == []
 
 
-@pytest.mark.parametrize("action", ["requirement_submit", "plan_submit", "board_report_submit"])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "requirement_submit",
+        "requirement_withdraw",
+        "plan_submit",
+        "board_report_submit",
+        "obligation_record_done",
+    ],
+)
 def test_a_cardiff_officer_cannot_act_on_powys_work(action, request, casework, cardiff_officer):
     target = prepare(action, request, casework)
-    state = target.state
+    obligation = obligation_acted_on(target)
+    state = obligation.state
     before = snapshot()
 
     with pytest.raises(PermissionDenied):
         ACTIONS[action][2](target, cardiff_officer)
 
     assert changed_tables(before) == []
-    assert reread(target).state == state
+    assert reread(obligation).state == state
 
 
 # People who hold a role on paper but may not use it ---------------------------------------
@@ -278,7 +356,14 @@ def in_wrong_kind_of_organisation(person):
 @pytest.mark.parametrize("spoil", [inactive, in_wrong_kind_of_organisation])
 @pytest.mark.parametrize(
     "action",
-    ["notice_issue", "requirement_accept", "requirement_submit", "plan_submit", "board_report_submit"],
+    [
+        "notice_issue",
+        "requirement_accept",
+        "requirement_submit",
+        "plan_submit",
+        "board_report_submit",
+        "obligation_record_done",
+    ],
 )
 def test_an_inactive_or_misplaced_person_is_refused(action, spoil, request, casework, people):
     target = prepare(action, request, casework)
@@ -301,6 +386,15 @@ def notice_of(council, state, *, given=True):
     """
     given_on = datetime.date(2017, 10, 17) if given and state != NoticeState.DRAFT else None
     return WarningNotice(case=InterventionCase(council=council), state=state, given_on=given_on)
+
+
+MINISTERS_KINDS = {ObligationKind.LAYING, ObligationKind.LEGISLATURE_REPORT}
+
+
+def obligation_of(council, kind=ObligationKind.REQUIREMENT, state=ObligationState.OPEN):
+    """Return an unsaved obligation of `kind` under an issued notice of `council`, in `state`."""
+    owner = Owner.MINISTERS if kind in MINISTERS_KINDS else Owner.COUNCIL
+    return Obligation(notice=notice_of(council, NoticeState.ISSUED), kind=kind, owner=owner, state=state)
 
 
 # Who sees a notice, by its state and council: officials everything; inspectors every given
@@ -348,34 +442,122 @@ def test_can_view_case(who, expected, people, powys):
     assert permissions.can_view_case(InterventionCase(council=powys), as_user(people[who])) is expected
 
 
-COUNCIL_PREDICATES = [
-    permissions.can_submit_requirement,
-    permissions.can_submit_plan,
-    permissions.can_submit_board_report,
-]
 MINISTERIAL_PREDICATES = [
     permissions.can_manage_case,
     permissions.can_manage_notice,
-    permissions.can_decide_requirement,
-    permissions.can_decide_plan,
+    permissions.can_review_obligation,
+    permissions.can_settle_obligation,
     permissions.can_manage_intervention,
     permissions.can_draft_notice,
 ]
 
 
-class _OnPowysNotice:
-    """Stands for a requirement, plan or Board report: the predicates read only `.notice`."""
-
-    def __init__(self, notice):
-        self.notice = notice
-
-
-@pytest.mark.parametrize("predicate", COUNCIL_PREDICATES, ids=lambda p: p.__name__)
+@pytest.mark.parametrize(
+    "predicate, target",
+    [
+        (permissions.can_submit_evidence, lambda council: obligation_of(council)),
+        (permissions.can_send_documents, lambda council: notice_of(council, NoticeState.ISSUED)),
+    ],
+    ids=["can_submit_evidence", "can_send_documents"],
+)
 @pytest.mark.parametrize("who", ROLES)
-def test_only_the_councils_own_officers_do_the_councils_work(predicate, who, people, powys):
-    obj = _OnPowysNotice(notice_of(powys, NoticeState.ISSUED))
+def test_only_the_councils_own_officers_do_the_councils_work(predicate, target, who, people, powys):
+    assert predicate(target(powys), as_user(people[who])) is (who == "powys_officer")
 
-    assert predicate(obj, as_user(people[who])) is (who == "powys_officer")
+
+@pytest.mark.parametrize("kind", list(ObligationKind))
+@pytest.mark.parametrize("council", ["powys", "cardiff"])
+@pytest.mark.parametrize("who", ROLES)
+def test_can_submit_evidence(who, council, kind, people, request):
+    """Only the council's own officers, and only for what the council owes."""
+    obligation = obligation_of(request.getfixturevalue(council), kind)
+
+    allowed = who == f"{council}_officer" and kind not in MINISTERS_KINDS
+    assert permissions.can_submit_evidence(obligation, as_user(people[who])) is allowed
+
+
+@pytest.mark.parametrize("kind", list(ObligationKind))
+@pytest.mark.parametrize("council", ["powys", "cardiff"])
+@pytest.mark.parametrize("who", ROLES)
+def test_can_meet_obligation(who, council, kind, people, request):
+    """Officials record anything as done; a council's officers send the plan and Board reports it owes."""
+    obligation = obligation_of(request.getfixturevalue(council), kind)
+
+    sent_by_the_council = kind in (ObligationKind.IMPROVEMENT_PLAN, ObligationKind.BOARD_REPORT)
+    allowed = who == "official" or (who == f"{council}_officer" and sent_by_the_council)
+    assert permissions.can_meet_obligation(obligation, as_user(people[who])) is allowed
+
+
+@pytest.mark.parametrize(
+    "predicate",
+    [permissions.can_review_obligation, permissions.can_settle_obligation],
+    ids=lambda p: p.__name__,
+)
+@pytest.mark.parametrize("kind", list(ObligationKind))
+@pytest.mark.parametrize("council", ["powys", "cardiff"])
+@pytest.mark.parametrize("who", ROLES)
+def test_only_officials_review_and_settle_obligations(predicate, who, council, kind, people, request):
+    obligation = obligation_of(request.getfixturevalue(council), kind)
+
+    assert predicate(obligation, as_user(people[who])) is (who == "official")
+
+
+# Each obligation move and the predicate its `permission=` names (the buttons and the services use it).
+TRANSITION_PERMISSIONS = {
+    "submit": permissions.can_submit_evidence,
+    "accept": permissions.can_review_obligation,
+    "return_to_owner": permissions.can_review_obligation,
+    "meet": permissions.can_meet_obligation,
+    "record_not_evidenced": permissions.can_settle_obligation,
+    "reopen": permissions.can_settle_obligation,
+    "release": permissions.can_settle_obligation,
+    "reinstate": permissions.can_settle_obligation,
+    "breach": permissions.can_settle_obligation,
+}
+
+
+def test_each_obligation_move_declares_its_predicate():
+    transitions = Obligation._meta.get_field("state").get_all_transitions(Obligation)
+    assert {t.name: t.permission for t in transitions} == TRANSITION_PERMISSIONS
+
+
+# Who may make each move, on a Powys obligation of each kind it is made on, from each state it
+# starts from: (move, kind, the people allowed).
+MAY_MAKE = [
+    ("submit", ObligationKind.REQUIREMENT, {"powys_officer"}),
+    ("accept", ObligationKind.REQUIREMENT, {"official"}),
+    ("return_to_owner", ObligationKind.REQUIREMENT, {"official"}),
+    ("meet", ObligationKind.REQUIREMENT, {"official"}),
+    ("meet", ObligationKind.IMPROVEMENT_PLAN, {"official", "powys_officer"}),
+    ("meet", ObligationKind.PLAN_AGREEMENT, {"official"}),
+    ("meet", ObligationKind.BOARD_REPORT, {"official", "powys_officer"}),
+    ("meet", ObligationKind.LAYING, {"official"}),
+    ("meet", ObligationKind.LEGISLATURE_REPORT, {"official"}),
+    ("record_not_evidenced", ObligationKind.REQUIREMENT, {"official"}),
+    ("record_not_evidenced", ObligationKind.LAYING, {"official"}),
+    ("reopen", ObligationKind.IMPROVEMENT_PLAN, {"official"}),
+    ("release", ObligationKind.REQUIREMENT, {"official"}),
+    ("release", ObligationKind.BOARD_REPORT, {"official"}),
+    ("reinstate", ObligationKind.BOARD_REPORT, {"official"}),
+    ("breach", ObligationKind.REQUIREMENT, {"official"}),
+]
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("move, kind, allowed", MAY_MAKE, ids=[f"{m}-{k}" for m, k, _ in MAY_MAKE])
+def test_who_may_make_each_obligation_move(move, kind, allowed, who, people, powys):
+    transitions = Obligation._meta.get_field("state").get_all_transitions(Obligation)
+    sources = [t.source for t in transitions if t.name == move]
+    person = as_user(people[who])
+
+    answers = {}
+    for source in sources:
+        obligation = obligation_of(powys, kind, source)
+        answers[source] = getattr(obligation, move)._django_fsm.has_transition_perm(
+            obligation, source, person
+        )
+
+    assert answers == dict.fromkeys(sources, who in allowed)
 
 
 @pytest.mark.parametrize("predicate", MINISTERIAL_PREDICATES, ids=lambda p: p.__name__)
@@ -394,6 +576,7 @@ def test_only_officials_open_cases(who, people):
 @pytest.mark.parametrize("spoil", [inactive, in_wrong_kind_of_organisation])
 def test_every_predicate_refuses_an_inactive_or_misplaced_person(spoil, official, powys_officer, powys):
     issued = notice_of(powys, NoticeState.ISSUED)
+    plan = Obligation(notice=issued, kind=ObligationKind.IMPROVEMENT_PLAN, owner=Owner.COUNCIL)
     official, officer = spoil(official), spoil(powys_officer)
 
     answers = [
@@ -403,7 +586,10 @@ def test_every_predicate_refuses_an_inactive_or_misplaced_person(spoil, official
         permissions.can_view_case(issued.case, officer),
         permissions.can_create_case(official),
         *(p(issued.case, official) for p in MINISTERIAL_PREDICATES),
-        *(p(_OnPowysNotice(issued), officer) for p in COUNCIL_PREDICATES),
+        permissions.can_meet_obligation(plan, official),
+        permissions.can_meet_obligation(plan, officer),
+        permissions.can_submit_evidence(plan, officer),
+        permissions.can_send_documents(issued, officer),
     ]
 
     assert not any(answers)
@@ -414,10 +600,13 @@ def test_a_council_officer_of_an_organisation_that_is_not_a_council_is_refused(p
     # Recorded with the council officer role, but in an organisation that is not a local authority.
     person = UserFactory(username="agency-officer", role=Role.COUNCIL_OFFICER, organisation=agency)
     agency_notice = notice_of(agency, NoticeState.ISSUED)
+    agency_plan = Obligation(notice=agency_notice, kind=ObligationKind.IMPROVEMENT_PLAN, owner=Owner.COUNCIL)
 
     assert not permissions.can_view_notice(agency_notice, person)
     assert not permissions.can_view_case(agency_notice.case, person)
-    assert not permissions.can_submit_requirement(_OnPowysNotice(agency_notice), person)
+    assert not permissions.can_submit_evidence(agency_plan, person)
+    assert not permissions.can_meet_obligation(agency_plan, person)
+    assert not permissions.can_send_documents(agency_notice, person)
 
 
 @pytest.mark.parametrize("who", ["powys_officer", "inspector"])

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from intervention.models import NonWorkingDay
+from intervention.models import ConfirmedCalendarYear, NonWorkingDay
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,12 +41,22 @@ BAD_INPUTS = [
     pytest.param(["2017-10-17", "3651"], "at most 3650", id="absurdly-large"),
     pytest.param(["2017-10-17", "2\n0"], "'2\\n0' is not a number of days", id="a-newline"),
     pytest.param(["2017-10-17", "99999999999999999999"], "at most 3650", id="astronomical"),
-    pytest.param(["9999-12-30", "5"], "too close to the limits of the calendar", id="past-year-9999"),
     pytest.param(
         ["2017-10-17", "20", "--calendar", "--exclude-christmas-eve"],
         "applies only to working days",
         id="christmas-eve-with-calendar",
     ),
+]
+
+# Years the bank-holiday calendar does not know (the package covers 1872-2100; an administrator can
+# confirm others): refused in one line, never counted as if they had no bank holidays. Whether a year
+# is confirmed is in the database, so these are read from it.
+UNKNOWN_YEARS = [
+    pytest.param(["2101-12-23", "1"], 2101, id="start-after-the-data"),
+    pytest.param(["2100-12-30", "5"], 2101, id="counting-runs-past-the-data"),
+    pytest.param(["2100-12-20", "30", "--calendar"], 2101, id="calendar-days-end-past-the-data"),
+    pytest.param(["1871-12-29", "1"], 1871, id="before-the-data"),
+    pytest.param(["9999-12-30", "5"], 9999, id="year-9999"),
 ]
 
 # Mistakes argparse itself catches: one line through the command's own parser error.
@@ -194,6 +204,45 @@ def test_bad_input_raises_command_error(args, message):
     assert "\n" not in str(raised.value)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("args, year", UNKNOWN_YEARS)
+def test_a_year_the_calendar_does_not_know_is_refused_in_one_line(args, year):
+    with pytest.raises(CommandError) as raised:
+        call_command("working_days", *args, stdout=io.StringIO(), stderr=io.StringIO())
+    message = str(raised.value)
+    assert message.startswith(
+        f"The calendar does not know the bank holidays of {year}: it covers 1872 to 2100"
+    )
+    assert "\n" not in message
+
+
+@pytest.mark.django_db
+def test_a_year_an_administrator_confirmed_is_counted_with_the_days_they_recorded():
+    ConfirmedCalendarYear.objects.create(year=2101, source="Bank holidays for 2101, gov.uk")
+    NonWorkingDay.objects.create(
+        day=datetime.date(2101, 12, 26), description="Christmas Day (substitute day)", source="gov.uk"
+    )
+    NonWorkingDay.objects.create(day=datetime.date(2101, 12, 27), description="Boxing Day", source="gov.uk")
+
+    assert run_command("2101-12-23", "1") == [
+        "2101-12-28",
+        "2101-12-24 Saturday",
+        "2101-12-25 Sunday",
+        "2101-12-26 Christmas Day (substitute day)",
+        "2101-12-27 Boxing Day",
+        "Basis: 1 working day after 23 December 2101",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_confirmed_year_at_the_end_of_the_calendar_is_still_refused_in_one_line():
+    ConfirmedCalendarYear.objects.create(year=9999, source="A slip")
+    with pytest.raises(CommandError) as raised:
+        call_command("working_days", "9999-12-30", "5", stdout=io.StringIO(), stderr=io.StringIO())
+    assert "too close to the limits of the calendar" in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
 @pytest.mark.parametrize("args, message", ARGPARSE_MISTAKES)
 def test_argparse_mistakes_raise_command_error(args, message):
     with pytest.raises(CommandError) as raised:
@@ -220,6 +269,15 @@ def test_argparse_mistakes_from_the_shell_are_one_line_without_usage(args, messa
     assert len(result.stderr.splitlines()) == 1
     assert message in result.stderr
     assert "usage:" not in result.stderr
+
+
+@pytest.mark.parametrize("args, year", UNKNOWN_YEARS[:2])
+def test_a_year_the_calendar_does_not_know_from_the_shell_is_one_line(args, year, migrated_sqlite):
+    result = manage("working_days", *args, database_url=migrated_sqlite)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(f"CommandError: The calendar does not know the bank holidays of {year}")
+    assert "Traceback" not in result.stderr
 
 
 def test_unmigrated_database_is_one_line_without_a_traceback(no_database):

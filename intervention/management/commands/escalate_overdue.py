@@ -1,4 +1,4 @@
-"""Escalate requirements overdue beyond the threshold; run it once a day (cron or a systemd timer)."""
+"""Escalate what councils owe that is overdue beyond the threshold; run it daily (cron or a systemd timer)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from intervention.calendars import UnknownCalendarYear
 from intervention.escalations import selectors as escalation_selectors
 from intervention.escalations import services as escalation_services
 from intervention.management.cli import OneLineErrorCommand, parse_date
@@ -16,9 +17,10 @@ from intervention.models import Escalation
 
 class Command(OneLineErrorCommand):
     help = _(
-        "Escalate each requirement overdue by more than ESCALATION_AFTER_WORKING_DAYS working days "
-        "(default 10) to the council's senior contacts and the Welsh Government lead for the case, "
-        "and email them. Each requirement is escalated once per due date, however often this runs."
+        "Escalate each thing a council owes under a notice that is overdue by more than "
+        "ESCALATION_AFTER_WORKING_DAYS working days (default 10) to the council's senior contacts and "
+        "the Welsh Government lead for the case, and email them. Each is escalated once per due "
+        "date, however often this runs."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,11 +35,13 @@ class Command(OneLineErrorCommand):
             else timezone.localdate()
         )
         try:
-            escalations = escalation_services.escalate_overdue_requirements(today=today)
+            escalations = escalation_services.escalate_overdue_obligations(today=today)
         except OverflowError as error:
             raise CommandError(
                 _("That date is too close to the limits of the calendar (years 1 to 9999).")
             ) from error
+        except UnknownCalendarYear as error:
+            raise CommandError(error.messages[0]) from error
         # One query for how many people each was addressed to, however many were raised.
         counts = {}
         if escalations:

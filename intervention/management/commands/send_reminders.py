@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from intervention.calendars import UnknownCalendarYear
 from intervention.escalations import selectors as escalation_selectors
 from intervention.escalations import services as escalation_services
 from intervention.management.cli import OneLineErrorCommand, first_line, parse_date
+from intervention.obligations import services as obligation_services
 from intervention.reminders import services as reminders
 
 
@@ -47,10 +49,13 @@ class Command(OneLineErrorCommand):
         today = parse_today(options["today"]) if options["today"] is not None else timezone.localdate()
         dry_run = options["dry_run"]
         try:
-            # First the requirements overdue long enough to escalate, so one daily job does it all.
+            # First each new month's Board report under an open-ended schedule, then what is overdue
+            # long enough to escalate, so one daily job does it all.
             if dry_run:
                 self.list_escalations_due(today)
             else:
+                for opened in obligation_services.open_new_board_report_months(today=today):
+                    self.stdout.write(_("Now owed: %(what)s") % {"what": opened.label})
                 self.escalate_overdue(today)
             collected = reminders.collect_due_reminders(today=today)
             if dry_run:
@@ -60,10 +65,12 @@ class Command(OneLineErrorCommand):
             raise CommandError(
                 _("That date is too close to the limits of the calendar (years 1 to 9999).")
             ) from error
+        except UnknownCalendarYear as error:
+            raise CommandError(error.messages[0]) from error
         except DatabaseError as error:
             raise CommandError(
                 _(
-                    "Could not read the deadlines from the database (%(error)s). "
+                    "Could not read what is owed from the database (%(error)s). "
                     "Has 'manage.py migrate' been run?"
                 )
                 % {"error": first_line(error)}
@@ -159,17 +166,17 @@ class Command(OneLineErrorCommand):
             raise CommandError(" ".join(errors))
 
     def list_escalations_due(self, today: datetime.date) -> None:
-        """Say which requirements would be escalated today (dry run)."""
+        """Say what councils owe that would be escalated today (dry run)."""
         threshold = escalation_services.escalation_threshold()
-        for overdue in escalation_selectors.overdue_requirements(today=today, working_days=threshold):
+        for overdue in escalation_selectors.overdue_obligations(today=today, working_days=threshold):
             self.stdout.write(
                 _("Would escalate: %(reason)s")
                 % {"reason": escalation_services.overdue_reason(overdue, today=today, threshold=threshold)}
             )
 
     def escalate_overdue(self, today: datetime.date) -> None:
-        """Escalate the requirements overdue beyond the threshold (as `manage.py escalate_overdue`)."""
-        for escalation in escalation_services.escalate_overdue_requirements(today=today):
+        """Escalate what councils owe that is overdue beyond the threshold (as escalate_overdue does)."""
+        for escalation in escalation_services.escalate_overdue_obligations(today=today):
             self.stdout.write(_("Escalated: %(reason)s") % {"reason": escalation.reason})
 
     def send_escalation_emails(self, today: datetime.date) -> int:

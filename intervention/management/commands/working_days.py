@@ -61,6 +61,8 @@ class Command(OneLineErrorCommand):
             raise CommandError(
                 _("That date is too close to the limits of the calendar (years 1 to 9999).")
             ) from error
+        except calendars.UnknownCalendarYear as error:
+            raise CommandError(error.messages[0]) from error
         except DatabaseError as error:
             raise CommandError(
                 _(
@@ -103,7 +105,7 @@ def parse_days(value: str) -> int:
 
 def non_working_note(due_on: datetime.date) -> str | None:
     """Say so when a calendar-day deadline lands on a non-working day, since it is not moved."""
-    calendar = calendars.non_working_days(due_on, due_on)
+    calendar = calendars.non_working_days(due_on, due_on)  # refuses a year the calendar does not know
     reasons = deadlines.skipped_days(due_on - deadlines.ONE_DAY, due_on, non_working=calendar)
     if not reasons:
         return None

@@ -1,0 +1,203 @@
+"""Reading obligations with their status: for pages, dashboards, reminders, feeds and the command.
+
+`with_status` attaches to each obligation the status obligations/status.py derives (the one
+place statuses come from). `status_q` selects in SQL exactly the obligations that `derive` gives
+a status code on a day, so lists can be filtered, counted and paged in the database;
+tests/intervention/test_obligation_selectors.py proves the two agree.
+
+Who sees what is owed: the council's dashboards, reminders and calendar feeds show only what the
+council owes; the Welsh Ministers' duties go to Welsh Government officials only (`owed_to_user`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from accounts.history import history_page
+from accounts.permissions import has_role, is_inspector, is_official
+
+from .. import calendars, selectors
+from ..choices import (
+    NoticeState,
+    ObligationState,
+    ObligationStatus,
+    Owner,
+)
+from ..models import Obligation, Requirement, facts_of
+from . import status as rules
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+RELATED = ("notice__case__council", "requirement", "board_report", "carried_to")
+
+
+def obligations_for_user(user: User) -> QuerySet[Obligation]:
+    """Return the obligations of the notices `user` may see (the one gate: notices_for_user)."""
+    visible = selectors.notices_for_user(user).values("pk")
+    return Obligation.objects.filter(notice__in=visible).select_related(*RELATED)
+
+
+def owed_to_user(user: User) -> QuerySet[Obligation]:
+    """Return the obligations a person's dashboard, reminders and calendar feed are about.
+
+    A council officer: what their council owes, never the Ministers' duties. An official: all of
+    it (they act for the Ministers and follow every council). An inspector: what councils owe.
+    """
+    obligations = obligations_for_user(user)
+    if is_official(user):
+        return obligations
+    if has_role(user, Role.COUNCIL_OFFICER):
+        return obligations.filter(owner=Owner.COUNCIL, notice__case__council_id=user.organisation_id)
+    if is_inspector(user):
+        return obligations.filter(owner=Owner.COUNCIL)
+    return obligations.none()
+
+
+# Statuses -------------------------------------------------------------------------------------
+
+
+def with_status(
+    obligations: Iterable[Obligation],
+    *,
+    today: datetime.date,
+    calendar: calendars.WorkingCalendar | None = None,
+) -> list[Obligation]:
+    """Return the obligations, each with `.status` (a status.Status) as derived for `today`."""
+    calendar = calendar or calendars.WorkingCalendar()
+    found = list(obligations)
+    for obligation in found:
+        obligation.status = rules.derive(facts_of(obligation), today=today, non_working=calendar)
+    return found
+
+
+def _owed_q(today: datetime.date) -> Q:
+    """Owed on `today`: open or returned, or done on a date not on record that does not count yet."""
+    not_yet_known = (
+        Q(state=ObligationState.NOT_EVIDENCED)
+        & (Q(done_by__gt=today) | Q(done_by__isnull=True, due_on__isnull=False))
+        & (Q(due_on__isnull=True) | Q(due_on__gt=today))
+    )
+    return Q(state__in=[ObligationState.OPEN, ObligationState.RETURNED]) | not_yet_known
+
+
+def status_q(code: str, *, today: datetime.date, soon_until: datetime.date) -> Q:
+    """Return the filter selecting the obligations whose status on `today` is `code`.
+
+    `soon_until` is status.due_soon_until(today): the last day that counts as due soon.
+    """
+    owed = _owed_q(today)
+    if code == rules.NOT_REQUIRED:
+        return Q(state=ObligationState.NOT_REQUIRED)
+    if code == rules.MET:
+        return Q(state=ObligationState.MET) & (Q(due_on__isnull=True) | Q(met_on__lte=F("due_on")))
+    if code == rules.MET_LATE:
+        return Q(state=ObligationState.MET, met_on__gt=F("due_on"))
+    if code == rules.NOT_EVIDENCED:
+        return Q(state=ObligationState.NOT_EVIDENCED) & (
+            Q(done_by__lte=today) | Q(due_on__lte=today) | Q(done_by__isnull=True, due_on__isnull=True)
+        )
+    if code == rules.SUBMITTED:
+        return Q(state=ObligationState.SUBMITTED)
+    if code == rules.OVERDUE:
+        return (owed & Q(due_on__lt=today)) | Q(state=ObligationState.BREACHED)
+    if code == rules.DUE_TODAY:
+        return owed & Q(due_on=today)
+    if code == rules.DUE_SOON:
+        return owed & Q(due_on__gt=today, due_on__lte=soon_until)
+    if code == rules.NOT_DUE:
+        return owed & (Q(due_on__isnull=True) | Q(due_on__gt=soon_until))
+    raise ValueError(f"Unknown status code: {code}")
+
+
+def open_q(*, today: datetime.date) -> Q:
+    """Return the filter selecting the obligations whose status on `today` is open (owed or submitted)."""
+    return _owed_q(today) | Q(state__in=[ObligationState.SUBMITTED, ObligationState.BREACHED])
+
+
+def requirement_statuses(
+    requirements: Iterable[Requirement],
+    *,
+    today: datetime.date,
+    calendar: calendars.WorkingCalendar | None = None,
+) -> dict[int, rules.Status]:
+    """Return each requirement's status: that of what answers it (several: status.series)."""
+    requirements = list(requirements)
+    by_requirement: dict[int, list[rules.Status]] = defaultdict(list)
+    obligations = Obligation.objects.filter(requirement__in=[r.pk for r in requirements])
+    for obligation in with_status(obligations, today=today, calendar=calendar):
+        by_requirement[obligation.requirement_id].append(obligation.status)
+    return {r.pk: rules.series(by_requirement.get(r.pk, [])) for r in requirements}
+
+
+# Dashboards ------------------------------------------------------------------------------------
+
+DASHBOARD_ROWS = 50
+
+
+@dataclass
+class ObligationGroup:
+    key: str
+    title: str
+    obligations: list[Obligation]
+    total: int
+
+
+def _council_groups() -> list[tuple[str, str]]:
+    return [
+        (rules.OVERDUE, _("Overdue")),
+        (rules.DUE_TODAY, _("Due today")),
+        (rules.DUE_SOON, _("Due in the next 5 working days")),
+        (rules.SUBMITTED, _("With Welsh Government for review")),
+        (rules.NOT_DUE, _("Later, or with no date")),
+    ]
+
+
+def dashboard_groups(
+    obligations: QuerySet[Obligation],
+    *,
+    today: datetime.date,
+    codes: Iterable[tuple[str, str]] | None = None,
+    calendar: calendars.WorkingCalendar | None = None,
+) -> list[ObligationGroup]:
+    """Group the open obligations of notices still in force by status: the first rows and the count."""
+    calendar = calendar or calendars.WorkingCalendar()
+    soon_until = rules.due_soon_until(today, non_working=calendar)
+    live = obligations.filter(
+        Q(notice__state=NoticeState.ISSUED)
+        | Q(carried_to__state=NoticeState.ISSUED)
+        | Q(owner=Owner.MINISTERS)
+    )
+    groups = []
+    for code, title in codes if codes is not None else _council_groups():
+        found = live.filter(status_q(code, today=today, soon_until=soon_until)).order_by(
+            "due_on", "notice_id", "position", "id"
+        )
+        rows = with_status(found[:DASHBOARD_ROWS], today=today, calendar=calendar)
+        total = found.count() if len(rows) == DASHBOARD_ROWS else len(rows)
+        groups.append(ObligationGroup(key=code, title=title, obligations=rows, total=total))
+    return groups
+
+
+def status_label(code: str) -> str:
+    return str(ObligationStatus(code).label)
+
+
+def history_of(request, obligations: QuerySet[Obligation], *, param: str = "owed_page") -> dict:
+    """One page of the history of what is owed (newest first), each row named by what it is about.
+
+    For templates/includes/history.html; a fixed number of queries however many rows.
+    """
+    names = {o.pk: o.label for o in obligations.select_related("requirement", "board_report", "notice")}
+    history = Obligation.history.filter(id__in=list(names))
+    return history_page(
+        request, history, param=param, subject=lambda record: names.get(record.id, ""), hidden={"position"}
+    )
