@@ -9,7 +9,7 @@ DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev DATABASE_URL=sqlite:///$(
 NODE_STAMP := node_modules/.installed
 STATIC_BUILT := static/govuk/app.css
 
-.PHONY: demo test venv static lint format clean
+.PHONY: demo test venv static lint format clean mutation
 
 venv: $(STAMP)
 
@@ -48,6 +48,27 @@ demo: venv static
 test: venv static
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
+# Mutation testing of the one place statuses are derived and of the working-day arithmetic, against
+# their fast tests (pyproject.toml [tool.mutmut]). Fails unless at least 95% of mutants are killed
+# (a mutant that makes the tests run forever counts as killed); survivors are printed.
+mutation: venv
+	rm -rf mutants
+	$(BIN)/mutmut run > /dev/null 2>&1 || true
+	$(BIN)/mutmut results --all true | $(BIN)/python -c "$$MUTATION_GATE"
+
+define MUTATION_GATE
+import sys
+rows = [line.strip().rsplit(": ", 1) for line in sys.stdin if ": " in line]
+caught = [name for name, status in rows if status in ("killed", "timeout")]
+missed = [name for name, status in rows if status not in ("killed", "timeout")]
+share = len(caught) / len(rows) if rows else 0.0
+for name in missed:
+    print("survived:", name)
+print(f"{len(caught)} of {len(rows)} mutants killed ({share:.1%}); at least 95% needed.")
+sys.exit(0 if rows and share >= 0.95 else 1)
+endef
+export MUTATION_GATE
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -57,4 +78,4 @@ format: venv
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) node_modules static demo.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules static demo.sqlite3 staticfiles .pytest_cache .ruff_cache mutants
