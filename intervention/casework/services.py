@@ -213,10 +213,26 @@ def close_pending_submissions(notice: WarningNotice, *, by: User, reason: str) -
         _decide_pending(submission.requirement, by=by, decision=SubmissionDecision.RETURNED, reason=reason)
 
 
-def _check_document(*, summary: str, missing_summary: str, on: datetime.date, notice: WarningNotice) -> None:
+def _submit_document(
+    document: ImprovementPlan | BoardReport,
+    obligation: Obligation,
+    *,
+    by: User,
+    on: datetime.date,
+    summary: str,
+    document_reference: str,
+    missing_summary: str,
+) -> None:
+    """The council sends a document on `on`: what it is owed as is met, and the document kept."""
+    require(permissions.can_send_documents(document.notice, by))
     if not summary.strip():
         raise ValidationError({"summary": missing_summary})
-    check_after_given(notice, on)
+    check_after_given(document.notice, on)
+    obligation_services.transition(
+        obligation, "meet", by=by, reason=summary, on=on, source=document_reference
+    )
+    document.summary, document.document_reference = summary, document_reference
+    clean_and_save(document, by=by, reason="submitted")
 
 
 @transaction.atomic
@@ -229,19 +245,15 @@ def plan_submit(
     document_reference: str = "",
 ) -> ImprovementPlan:
     """The council sends its improvement plan on `on`: the plan (and the requirement asking for it) is met."""
-    require(permissions.can_send_documents(plan.notice, by))
-    _check_document(
-        summary=summary,
-        missing_summary=_("Enter a summary of the improvement plan."),
+    _submit_document(
+        plan,
+        plan_obligation(plan.notice),
+        by=by,
         on=on,
-        notice=plan.notice,
+        summary=summary,
+        document_reference=document_reference,
+        missing_summary=_("Enter a summary of the improvement plan."),
     )
-    obligation = plan_obligation(plan.notice)
-    obligation_services.transition(
-        obligation, "meet", by=by, reason=summary, on=on, source=document_reference
-    )
-    plan.summary, plan.document_reference = summary, document_reference
-    clean_and_save(plan, by=by, reason="submitted")
     return plan
 
 
@@ -283,18 +295,15 @@ def board_report_submit(
     document_reference: str = "",
 ) -> BoardReport:
     """The council sends a month's Improvement Board report on `on`."""
-    require(permissions.can_send_documents(report.notice, by))
-    _check_document(
-        summary=summary,
-        missing_summary=_("Enter a summary of the Board report."),
+    _submit_document(
+        report,
+        report.obligation,
+        by=by,
         on=on,
-        notice=report.notice,
+        summary=summary,
+        document_reference=document_reference,
+        missing_summary=_("Enter a summary of the Board report."),
     )
-    obligation_services.transition(
-        report.obligation, "meet", by=by, reason=summary, on=on, source=document_reference
-    )
-    report.summary, report.document_reference = summary, document_reference
-    clean_and_save(report, by=by, reason="submitted")
     return report
 
 
