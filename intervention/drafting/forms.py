@@ -23,10 +23,10 @@ from intervention.choices import (
     VariationAction,
 )
 from intervention.models import Ground, InterventionCase, Obligation, WarningNotice
+from intervention.models.notices import MAX_BOARD_REPORTS
 
 NEW_CASE = "new"
 LETTER_PATTERN = re.compile(r"^[a-z0-9]{1,5}$")
-MAX_BOARD_REPORTS = 36
 
 
 def _not_in_future(day: datetime.date | None, *, today: datetime.date, message) -> datetime.date | None:

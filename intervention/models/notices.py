@@ -48,6 +48,10 @@ class Ground(models.Model):
         return _("Ground %(number)s") % {"number": self.number}
 
 
+# The most monthly Board reports a notice's schedule can name (longer: "until the notice ends").
+MAX_BOARD_REPORTS = 36
+
+
 class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
     """A warning notice under s151: its five contents, its deadlines and its requirements."""
 

@@ -10,6 +10,7 @@ from accounts.choices import OrganisationKind
 from accounts.forms import GovukDateField, not_future
 from accounts.models import Organisation
 from intervention.choices import InterventionPower, NoticeState
+from intervention.models.notices import MAX_BOARD_REPORTS
 
 
 class NoticeFilterForm(forms.Form):
@@ -149,12 +150,12 @@ class BoardScheduleForm(forms.Form):
         label=_("Number of monthly reports"),
         required=False,
         min_value=1,
-        max_value=120,
+        max_value=MAX_BOARD_REPORTS,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
         error_messages={
             "invalid": _("Enter the number of reports as a whole number, for example 6"),
             "min_value": _("The number of reports must be 1 or more"),
-            "max_value": _("The number of reports must be 120 or fewer"),
+            "max_value": _("The number of reports must be %(limit_value)s or fewer"),
         },
     )
     reason = forms.CharField(

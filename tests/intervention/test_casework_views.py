@@ -1400,6 +1400,11 @@ def test_no_schedule_leaves_the_reports_owed_with_no_date(client, official, issu
                 )
             },
         ),
+        (
+            # As many as a draft may name, no more.
+            {"schedule": "count", **date_data("first_month", datetime.date(2017, 12, 1)), "count": "37"},
+            {"The number of reports must be 36 or fewer": "id_count"},
+        ),
     ],
     ids=[
         "nothing",
@@ -1410,6 +1415,7 @@ def test_no_schedule_leaves_the_reports_owed_with_no_date(client, official, issu
         "count-not-a-number",
         "unreal-month",
         "unknown-year",
+        "too-many",
     ],
 )
 def test_board_schedule_with_bad_input_links_each_error_to_its_field(
