@@ -9,7 +9,8 @@ from accounts.choices import OrganisationKind, Role
 from accounts.models import Organisation, User
 from inspections.choices import FindingKind, FindingTheme, InspectionState, InspectionType, ServiceArea
 from inspections.models import Finding, Inspection, StatutoryFunction
-from intervention.models import Ground, InterventionCase
+from intervention.choices import DeadlineUnit, ObligationKind, Owner
+from intervention.models import Ground, InterventionCase, Obligation, Requirement
 
 PASSWORD = "correct-horse-battery"
 
@@ -124,3 +125,29 @@ class CaseFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Case {n}")
     service_area = ServiceArea.CHILDREN
     opened_on = datetime.date(2017, 10, 17)
+
+
+def add_owed(notice, rows: int, *, due_on, **fields) -> list[Obligation]:
+    """Add `rows` requirements the council owes under `notice`, the i-th due on `due_on(i)`.
+
+    Rows in bulk for the query budgets; `fields` override the obligation's (a fixed date by default).
+    """
+    requirements = Requirement.objects.bulk_create(
+        Requirement(notice=notice, letter=f"z{i}", text=f"Item {i}", position=100 + i) for i in range(rows)
+    )
+    fields = {"unit": DeadlineUnit.FIXED_DATE, "basis": "Fixed date set in the notice", **fields}
+    return Obligation.objects.bulk_create(
+        Obligation(
+            notice=notice,
+            kind=ObligationKind.REQUIREMENT,
+            owner=Owner.COUNCIL,
+            requirement=requirement,
+            position=requirement.position * 100,
+            opened_on=notice.given_on,
+            changed_on=notice.given_on,
+            start_on=notice.given_on,
+            due_on=due_on(i),
+            **fields,
+        )
+        for i, requirement in enumerate(requirements)
+    )

@@ -10,15 +10,14 @@ from django.utils import timezone
 from intervention import services
 from intervention.calendars import WorkingCalendar
 from intervention.choices import (
-    DeadlineUnit,
     ObligationKind,
     ObligationState,
     Owner,
     RequirementDue,
 )
-from intervention.models import Obligation, Requirement
 from intervention.obligations import status
 from tests.conftest import GIVEN_ON
+from tests.factories import add_owed
 from tests.workflow import Casework
 
 pytestmark = pytest.mark.django_db
@@ -47,29 +46,6 @@ def by_key(groups):
 
 def labels(group):
     return [obligation.label for obligation in group.obligations]
-
-
-def add_owed(notice, count, *, due_on):
-    """Add `count` requirements the council owes, due on `due_on(i)` (rows for the query budgets)."""
-    requirements = Requirement.objects.bulk_create(
-        Requirement(notice=notice, letter=f"z{i}", text=f"Item {i}", position=100 + i) for i in range(count)
-    )
-    return Obligation.objects.bulk_create(
-        Obligation(
-            notice=notice,
-            kind=ObligationKind.REQUIREMENT,
-            owner=Owner.COUNCIL,
-            requirement=requirement,
-            position=requirement.position * 100,
-            opened_on=GIVEN_ON,
-            changed_on=GIVEN_ON,
-            unit=DeadlineUnit.FIXED_DATE,
-            start_on=GIVEN_ON,
-            due_on=due_on(i),
-            basis="Fixed date set in the notice",
-        )
-        for i, requirement in enumerate(requirements)
-    )
 
 
 @pytest.fixture

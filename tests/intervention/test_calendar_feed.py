@@ -22,10 +22,10 @@ from intervention.choices import (
     ObligationKind,
     Owner,
 )
-from intervention.models import Obligation, Requirement, WarningNotice
+from intervention.models import Obligation, WarningNotice
 from intervention.obligations import selectors as obligation_selectors
 from tests.conftest import GIVEN_ON
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import CaseFactory, UserFactory, add_owed
 
 pytestmark = pytest.mark.django_db
 
@@ -54,31 +54,6 @@ def add_obligation(notice: WarningNotice, kind: str, due_on: datetime.date, **fi
         due_on=due_on,
         basis=fields.pop("basis", f"Fixed date: {due_on.isoformat()}"),
         **fields,
-    )
-
-
-def add_owed(notice: WarningNotice, count: int, *, due_on) -> list[Obligation]:
-    """Add `count` requirements the council owes, each with its obligation (rows for the budgets)."""
-    requirements = Requirement.objects.bulk_create(
-        Requirement(notice=notice, letter=f"z{i}", text=f"Item {i}", position=100 + i) for i in range(count)
-    )
-    return Obligation.objects.bulk_create(
-        Obligation(
-            notice=notice,
-            kind=ObligationKind.REQUIREMENT,
-            owner=Owner.COUNCIL,
-            requirement=requirement,
-            position=requirement.position * 100,
-            opened_on=GIVEN_ON,
-            changed_on=GIVEN_ON,
-            unit=DeadlineUnit.WORKING_DAYS,
-            start_on=GIVEN_ON,
-            count=i,
-            due_on=due_on(i),
-            basis="test",
-            skipped=[{"date": "2017-12-25", "reason": "Christmas Day"}],
-        )
-        for i, requirement in enumerate(requirements)
     )
 
 
@@ -607,7 +582,15 @@ def test_feed_query_budget_does_not_grow(
     client, official, powys_officer, issued_notice, cardiff_notice, rows, django_assert_max_num_queries
 ):
     for notice in (issued_notice, cardiff_notice):
-        add_owed(notice, rows, due_on=lambda i: GIVEN_ON + datetime.timedelta(days=i))
+        add_owed(
+            notice,
+            rows,
+            due_on=lambda i: GIVEN_ON + datetime.timedelta(days=i),
+            unit=DeadlineUnit.WORKING_DAYS,
+            count=20,
+            basis="20 working days after 17 October 2017",
+            skipped=[{"date": "2017-12-25", "reason": "Christmas Day"}],
+        )
     for user in (official, powys_officer):
         token = feeds.calendar_feed_turn_on(user=user)
         # The feed, the obligations, and the calendar's recorded days and confirmed years.
