@@ -31,6 +31,9 @@ class NoticeState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The states a notice given to the council ends in.
+ENDED_STATES = (NoticeState.COMPLIED, NoticeState.ESCALATED, NoticeState.SUPERSEDED, NoticeState.WITHDRAWN)
+
 # States in which a notice has been given, so the Ministers' s151(3) duties apply.
 GIVEN_STATES = (
     NoticeState.ISSUED,

@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "date moved": _("Due date moved"),
     "compliance period worked out again": _("Compliance period worked out again"),
     "carried over to": _("Carried over to a follow-up notice"),
+    "withdrawn": _("Requirement withdrawn"),
     # Evidence and documents (casework/services.py)
     "submitted": _("Submitted"),
     "uploaded": _("File uploaded"),

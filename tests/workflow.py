@@ -133,7 +133,8 @@ class Casework:
 
         The notice can then be closed as complied.
         """
-        for obligation in notice.obligations.filter(kind=ObligationKind.REQUIREMENT):
+        owed = [ObligationState.OPEN, ObligationState.RETURNED]  # not those withdrawn or varied out
+        for obligation in notice.obligations.filter(kind=ObligationKind.REQUIREMENT, state__in=owed):
             self.requirement(notice, ObligationState.MET, letter=obligation.requirement.letter)
         if notice.obligations.filter(kind=ObligationKind.IMPROVEMENT_PLAN).exists():
             self.plan(notice, PLAN_AGREED)

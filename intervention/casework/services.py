@@ -16,6 +16,7 @@ import django_fsm as fsm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,15 @@ from accounts.audit import apply_transition, check_not_future, save_with_history
 
 from .. import permissions
 from ..checks import check_after_given, clean_and_save, require, require_reason
-from ..choices import LIVE_STATES, ObligationKind, SubmissionDecision
+from ..choices import (
+    LIVE_STATES,
+    NoticeKind,
+    NoticeState,
+    ObligationKind,
+    Owner,
+    RequirementAnswer,
+    SubmissionDecision,
+)
 from ..models import (
     EVIDENCE_HEADER_BYTES,
     BoardReport,
@@ -148,22 +157,25 @@ def requirement_withdraw(*, requirement: Requirement, by: User, reason: str) -> 
     """Welsh Government no longer requires this action: whatever answers it is no longer owed."""
     require_reason(reason, _("Enter why the requirement is being withdrawn."))
     require(permissions.can_settle_obligation(None, by))
-    live = list(requirement.obligations.filter(state__in=LIVE_STATES).order_by("position", "id"))
-    if not live:
+    if requirement.notice.state != NoticeState.ISSUED:
+        raise fsm.TransitionNotAllowed(_("The notice is not in force, so this cannot be done."))
+    # Board reports not yet owed (an open-ended schedule's later months) are withdrawn too.
+    owed = requirement.obligations.filter(state__in=LIVE_STATES).exists()
+    if requirement.withdrawn_on is not None or not (
+        owed or requirement.answered_by == RequirementAnswer.BOARD_REPORTS
+    ):
         raise ValidationError(
             _("Requirement (%(letter)s) is no longer owed, so there is nothing to withdraw.")
             % {"letter": requirement.letter}
         )
-    on = timezone.localdate()
     why = _("Requirement withdrawn: %(reason)s") % {"reason": reason.strip()}
-    for obligation in live:
-        obligation_services.release(obligation, by=by, on=on, reason=why)
+    obligation_services.withdraw_requirement(requirement, by=by, on=timezone.localdate(), why=why)
     _decide_pending(requirement, by=by, decision=SubmissionDecision.RETURNED, reason=reason)
     obligation_services.notify.obligations_changed(
         requirement.notice,
         subject=_("Requirement (%(letter)s) withdrawn") % {"letter": requirement.letter},
         lines=[why],
-        owners={live[0].owner},
+        owners={Owner.COUNCIL},
     )
     return requirement
 
@@ -205,10 +217,14 @@ def _hold_plan(notice: WarningNotice) -> None:
 
 
 def close_pending_submissions(notice: WarningNotice, *, by: User, reason: str) -> None:
-    """Decide the evidence still awaiting review under a notice that ended: returned, saying why."""
-    pending = Submission.objects.filter(
-        requirement__notice=notice, decision=SubmissionDecision.PENDING
-    ).select_related("requirement")
+    """Decide the evidence still awaiting review under a notice that ended (and its addenda): returned,
+    saying why."""
+    under = Q(requirement__notice=notice) | Q(
+        requirement__notice__parent=notice, requirement__notice__kind=NoticeKind.ADDENDUM
+    )
+    pending = Submission.objects.filter(under, decision=SubmissionDecision.PENDING).select_related(
+        "requirement"
+    )
     for submission in pending:
         _decide_pending(submission.requirement, by=by, decision=SubmissionDecision.RETURNED, reason=reason)
 

@@ -43,6 +43,7 @@ from ..models import (
     RequirementVariation,
     WarningNotice,
 )
+from ..notices import services as notice_services
 from ..obligations import services as obligation_services
 from ..obligations.services import check_known_years
 
@@ -374,8 +375,7 @@ def _apply_variations(addendum: WarningNotice, *, by: User, on: datetime.date) -
                 "date": given,
                 "reason": variation.reason,
             }
-            for obligation in requirement.obligations.filter(state__in=LIVE_STATES):
-                obligation_services.release(obligation, by=by, on=on, reason=why)
+            obligation_services.withdraw_requirement(requirement, by=by, on=on, why=why)
             lines.append(
                 _("Requirement (%(letter)s) is no longer required.") % {"letter": requirement.letter}
             )
@@ -409,6 +409,7 @@ def _supersede_parent(follow_up: WarningNotice, *, by: User, on: datetime.date) 
         "date": given,
     }
     apply_transition(parent, "supersede", by=by, reason=why, occurred_on=on, on=on, closing_reason=why)
+    notice_services.end_addenda(parent, by=by, on=on, why=why)
     return lines
 
 

@@ -17,7 +17,7 @@ from accounts.choices import Role
 from accounts.permissions import has_role, is_inspector, is_official
 
 from .. import asat, calendars, deadlines, permissions
-from ..choices import LIVE_STATES, AcknowledgementState, EscalationSource, Owner
+from ..choices import LIVE_STATES, AcknowledgementState, EscalationSource, ObligationState, Owner
 from ..models import Escalation, EscalationRecipient, Obligation
 from ..obligations import status as rules
 
@@ -140,8 +140,9 @@ def unacknowledged_escalation_reminders(*, today: datetime.date) -> list[Escalat
 @dataclass(frozen=True)
 class OverdueObligation:
     obligation: Obligation
-    due_on: datetime.date
+    due_on: datetime.date  # the day it became overdue: its due date, or the day it was breached
     working_days_late: int
+    breached: bool = False
 
 
 def overdue_obligations(*, today: datetime.date, working_days: int) -> list[OverdueObligation]:
@@ -157,9 +158,11 @@ def overdue_obligations(*, today: datetime.date, working_days: int) -> list[Over
     already = Escalation.objects.filter(obligation=OuterRef("pk"), due_on=OuterRef("due_on"))
     # Changed since `today`: its due date then may not be its due date now, so judge it from history.
     changed_since = Q(changed_on__gt=today)
+    # A continuing condition breached is overdue from the day it was breached (status.derive).
+    breached_long_ago = Q(state=ObligationState.BREACHED, breached_on__lte=latest_due)
     candidates = (
-        Obligation.objects.filter(owner=Owner.COUNCIL, opened_on__lte=today, due_on__isnull=False)
-        .filter(Q(due_on__lte=latest_due) | changed_since)
+        Obligation.objects.filter(owner=Owner.COUNCIL, opened_on__lte=today)
+        .filter(Q(due_on__lte=latest_due) | breached_long_ago | changed_since)
         .filter(Q(state__in=LIVE_STATES) | changed_since)
         .exclude(Exists(already) & ~changed_since)
         .select_related("notice__case__council", "notice__case__lead", "requirement", "board_report")
@@ -173,10 +176,11 @@ def overdue_obligations(*, today: datetime.date, working_days: int) -> list[Over
     )
     overdue = []
     for item in items:
-        status, due_on = item.status, item.row.due_on
+        status, since = item.status, item.status.since
         late_enough = status.code == rules.OVERDUE and (status.working_days or 0) > working_days
-        if late_enough and due_on and (item.obligation.pk, due_on) not in raised:
-            overdue.append(OverdueObligation(item.obligation, due_on, status.working_days))
+        if late_enough and since and (item.obligation.pk, since) not in raised:
+            breached = item.row.state == ObligationState.BREACHED
+            overdue.append(OverdueObligation(item.obligation, since, status.working_days, breached))
     overdue.sort(key=lambda o: (o.due_on, o.obligation.pk))
     return overdue
 

@@ -224,10 +224,17 @@ def overdue_reason(
 ) -> str:
     """Say why an overdue obligation is escalated: the reason recorded and emailed."""
     obligation = overdue.obligation
-    return _(
-        "%(what)s of “%(notice)s” was due on %(due)s and on %(today)s was %(late)s working days "
-        "overdue (escalated after more than %(threshold)s)."
-    ) % {
+    if overdue.breached:
+        text = _(
+            "%(what)s of “%(notice)s” was breached on %(due)s and on %(today)s the breach was "
+            "%(late)s working days old (escalated after more than %(threshold)s)."
+        )
+    else:
+        text = _(
+            "%(what)s of “%(notice)s” was due on %(due)s and on %(today)s was %(late)s working days "
+            "overdue (escalated after more than %(threshold)s)."
+        )
+    return text % {
         "what": obligation.label,
         "notice": obligation.notice.title,
         "due": calendars.format_date(overdue.due_on),

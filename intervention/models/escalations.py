@@ -127,8 +127,9 @@ class Escalation(models.Model):
         blank=True,
         related_name="escalations",
     )
-    # For an overdue obligation: the due date it was late against. One escalation per obligation
-    # and due date, so a daily run never raises the same lateness twice.
+    # For an overdue obligation: the day it became overdue (its due date, or the day a continuing
+    # condition was breached). One escalation per obligation and day, so a daily run never raises
+    # the same lateness twice.
     due_on = models.DateField(_("due on"), null=True, blank=True)
     reason = models.TextField(_("reason"))
     raised_on = models.DateField(_("raised on"))

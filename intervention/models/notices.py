@@ -14,6 +14,7 @@ from inspections.models import Finding, Inspection, StatutoryFunction
 
 from .. import permissions
 from ..choices import (
+    ENDED_STATES,
     GIVEN_STATES,
     LIVE_STATES,
     ComplianceRule,
@@ -240,7 +241,7 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
         from .obligations import Obligation  # defined after the notice, which it refers to
 
         open_ones = Obligation.objects.filter(
-            Q(notice=self.parent) | Q(carried_to=self.parent), state__in=LIVE_STATES, owner=Owner.COUNCIL
+            self.parent.owed_q(), state__in=LIVE_STATES, owner=Owner.COUNCIL
         )
         return not open_ones.exclude(carry_over_decisions__follow_up=self).exists()
 
@@ -261,9 +262,7 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
         future_reports = Q(kind=ObligationKind.BOARD_REPORT, state=ObligationState.OPEN) & (
             Q(due_on__isnull=True) | Q(due_on__gte=timezone.localdate())
         )
-        counts = Obligation.objects.filter(
-            Q(notice=self) | Q(carried_to=self), owner=Owner.COUNCIL
-        ).aggregate(
+        counts = Obligation.objects.filter(self.owed_q(), owner=Owner.COUNCIL).aggregate(
             done=Count("pk", filter=Q(state__in=[ObligationState.MET, ObligationState.NOT_EVIDENCED])),
             owed=Count("pk", filter=Q(state__in=LIVE_STATES) & ~future_reports),
         )
@@ -365,6 +364,30 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
         self.closed_reason = closing_reason
         self.ended_on = on
 
+    @condition(_("Only an addendum ends with the notice it amends, once that notice has ended."))
+    def amends_an_ended_notice(self) -> bool:
+        return self.is_addendum and self.parent.state in ENDED_STATES
+
+    @fsm.transition(
+        field=state,
+        source=NoticeState.ISSUED,
+        target=fsm.RETURN_VALUE(*ENDED_STATES),
+        conditions=[amends_an_ended_notice],
+        permission=permissions.can_manage_notice,
+        custom={"label": _("Ended with the notice it amends")},
+    )
+    def end_with_parent(self, *, on: datetime.date, closing_reason: str) -> str:
+        """An addendum is part of the notice it amends: it ends when, and as, that notice ends."""
+        self.closed_reason = closing_reason
+        self.ended_on = on
+        return self.parent.state
+
+    def owed_q(self) -> Q:
+        """Select the obligations owed under this notice: its own and its addenda's, and those carried
+        over to it (not those it carried over to a follow-up notice)."""
+        own = Q(notice=self) | Q(notice__parent=self, notice__kind=NoticeKind.ADDENDUM)
+        return (own & Q(carried_to__isnull=True)) | Q(carried_to=self)
+
 
 class NoticeGround(models.Model):
     """A ground a notice relies on, with the reasons (s151(2)(b)) and the findings they rest on."""
@@ -414,6 +437,8 @@ class Requirement(models.Model):
     )
     due_on_fixed = models.DateField(_("fixed due date"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Set when Welsh Government withdraws it (or an addendum does): nothing answers it from then.
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

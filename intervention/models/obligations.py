@@ -262,6 +262,10 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
     def is_scheduled_report(self) -> bool:
         return self.kind == ObligationKind.BOARD_REPORT and self.board_report_id is not None
 
+    @condition(_("The requirement this answers was withdrawn."))
+    def requirement_not_withdrawn(self) -> bool:
+        return self.requirement_id is None or self.requirement.withdrawn_on is None
+
     @condition(_("Only a continuing condition can be breached."))
     def is_continuing_condition(self) -> bool:
         return (
@@ -345,7 +349,7 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ObligationState.MET,
         target=ObligationState.OPEN,
-        conditions=[is_plan_not_agreed],
+        conditions=[is_plan_not_agreed, notice_in_force],
         permission=permissions.can_settle_obligation,
         custom={"label": _("Return plan to the council")},
     )
@@ -371,7 +375,7 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ObligationState.NOT_REQUIRED,
         target=ObligationState.OPEN,
-        conditions=[is_scheduled_report],
+        conditions=[is_scheduled_report, requirement_not_withdrawn, notice_in_force],
         permission=permissions.can_settle_obligation,
         custom={"label": _("Put back in the schedule")},
     )

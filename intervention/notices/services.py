@@ -13,15 +13,24 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import apply_transition
 
-from .. import calendars
+from .. import calendars, deadlines
 from ..casework import services as casework_services
 from ..checks import check_after_given, clean_and_save, require_reason
-from ..choices import LIVE_STATES, ObligationKind, ObligationState, Owner
+from ..choices import (
+    LIVE_STATES,
+    NoticeKind,
+    NoticeState,
+    ObligationKind,
+    ObligationState,
+    Owner,
+    RequirementAnswer,
+)
 from ..models import Intervention, Obligation, WarningNotice
 from ..obligations import notify
 from ..obligations import services as obligation_services
@@ -112,7 +121,10 @@ def notice_extend_compliance_period(
     )
     computed = calendars.fixed_date_deadline(decided_on, ends_on, basis=basis[:300])
     moved = []
-    following = obligation_services.live_obligations(notice).filter(follows_compliance_period=True)
+    # Its own and those carried over to it; an addendum's follow the addendum's own period.
+    following = Obligation.objects.filter(
+        Q(notice=notice) | Q(carried_to=notice), state__in=LIVE_STATES, follows_compliance_period=True
+    )
     for obligation in following.order_by("position", "id"):
         earlier = obligation.due_on
         if obligation_services.move_due(obligation, computed, by=by, on=decided_on, reason=why):
@@ -157,6 +169,7 @@ def notice_change_board_report_schedule(
         obligation_services.check_known_years(first_month, field="first_month")
     if not count and not until_end:
         first_month = None
+    _check_schedule(notice, first_month=first_month, count=count, until_end=until_end, on=on)
     apply_transition(
         notice,
         "change_board_report_schedule",
@@ -195,6 +208,55 @@ def notice_change_board_report_schedule(
     return notice
 
 
+def _check_schedule(
+    notice: WarningNotice,
+    *,
+    first_month: datetime.date | None,
+    count: int,
+    until_end: bool,
+    on: datetime.date,
+) -> None:
+    """Refuse a schedule that would make a report owed after its month had ended, or is not owed at all."""
+    withdrawn = notice.requirements.filter(
+        answered_by=RequirementAnswer.BOARD_REPORTS, withdrawn_on__isnull=False
+    ).first()
+    if withdrawn is not None:
+        raise ValidationError(
+            _(
+                "Requirement (%(letter)s), which the Board reports answer, was withdrawn on %(date)s, "
+                "so no Board report is owed."
+            )
+            % {"letter": withdrawn.letter, "date": calendars.format_date(withdrawn.withdrawn_on)}
+        )
+    if first_month is None or notice.given_on is None:
+        return  # no schedule; or never given, which the transition refuses
+    given_month = notice.given_on.replace(day=1)
+    if first_month < given_month:
+        raise ValidationError(
+            {
+                "first_month": _("The first month cannot be before the notice was given, in %(month)s.")
+                % {"month": calendars.format_month(given_month)}
+            }
+        )
+    owed = set(
+        notice.obligations.filter(kind=ObligationKind.BOARD_REPORT, board_report__isnull=False)
+        .exclude(state=ObligationState.NOT_REQUIRED)
+        .values_list("board_report__month", flat=True)
+    )
+    months = obligation_services.months_named(first_month, count=count, until_end=until_end, today=on)
+    ended = [m for m in months if m not in owed and deadlines.add_months(m, 1) <= on]
+    if ended:
+        raise ValidationError(
+            {
+                "first_month": _(
+                    "The report for %(month)s would be owed only after its month had ended: start "
+                    "the schedule from a month that has not ended."
+                )
+                % {"month": calendars.format_month(ended[0])}
+            }
+        )
+
+
 # The end of a notice --------------------------------------------------------------------------------
 
 
@@ -205,6 +267,21 @@ def _end(notice: WarningNotice, *, by: User, on: datetime.date, why: str) -> Non
     """
     obligation_services.settle_when_notice_ends(notice, by=by, on=on, reason=why)
     casework_services.close_pending_submissions(notice, by=by, reason=why)
+    end_addenda(notice, by=by, on=on, why=why)
+
+
+def end_addenda(notice: WarningNotice, *, by: User, on: datetime.date, why: str) -> None:
+    """End the addenda in force of a notice that ended, as it ended: they are part of it.
+
+    What the council owed under them was settled with the notice (WarningNotice.owed_q); the
+    Ministers' own duties under an addendum stay owed, as the notice's do.
+    """
+    addenda = WarningNotice.objects.filter(parent=notice, kind=NoticeKind.ADDENDUM, state=NoticeState.ISSUED)
+    for addendum in addenda.order_by("given_on", "pk"):
+        addendum.parent = notice
+        apply_transition(
+            addendum, "end_with_parent", by=by, reason=why, occurred_on=on, on=on, closing_reason=why
+        )
 
 
 @transaction.atomic

@@ -234,22 +234,33 @@ def _position(requirement: Requirement | None, default: int) -> int:
 
 
 def scheduled_months(notice: WarningNotice, *, today: datetime.date) -> list[datetime.date]:
-    """Return the months the notice's Board report schedule names up to `today` (for an open end).
+    """Return the months the notice's Board report schedule names up to `today` (for an open end)."""
+    return months_named(
+        notice.board_reports_from,
+        count=notice.board_reports_count,
+        until_end=notice.board_reports_until_end,
+        today=today,
+    )
+
+
+def months_named(
+    first: datetime.date | None, *, count: int, until_end: bool, today: datetime.date
+) -> list[datetime.date]:
+    """Return the months a Board report schedule names up to `today` (for an open end).
 
     A schedule of N reports names N months from the first; a schedule "until the notice ends"
     names every month from the first up to the month that contains `today` (the daily job adds
     each new month as it begins). No schedule names no months.
     """
-    first = notice.board_reports_from
     if first is None:
         return []
-    if notice.board_reports_until_end:
+    if until_end:
         months, month = [], first
         while month <= today:
             months.append(month)
             month = deadlines.add_months(month, 1)
         return months
-    return [deadlines.add_months(first, index) for index in range(notice.board_reports_count)]
+    return [deadlines.add_months(first, index) for index in range(count)]
 
 
 def in_schedule(notice: WarningNotice, month: datetime.date) -> bool:
@@ -327,6 +338,8 @@ def open_new_board_report_months(*, today: datetime.date, by: User | None = None
     opened = []
     notices = WarningNotice.objects.filter(
         state=NoticeState.ISSUED, board_reports_until_end=True, board_reports_from__lte=today
+    ).exclude(  # the requirement the reports answer was withdrawn: none is owed any more
+        requirements__answered_by=RequirementAnswer.BOARD_REPORTS, requirements__withdrawn_on__isnull=False
     )
     calendar = calendars.WorkingCalendar()
     for notice in notices:
@@ -414,8 +427,35 @@ def release(obligation: Obligation, *, by: User, on: datetime.date, reason: str)
 
 
 def live_obligations(notice: WarningNotice) -> QuerySet[Obligation]:
-    """Return the obligations owed (or with the reviewer) under a notice, its carried-over ones too."""
-    return Obligation.objects.filter(Q(notice=notice) | Q(carried_to=notice), state__in=LIVE_STATES)
+    """Return the obligations owed (or with the reviewer) under a notice: its addenda's and the
+    carried-over ones too (WarningNotice.owed_q)."""
+    return Obligation.objects.filter(notice.owed_q(), state__in=LIVE_STATES)
+
+
+def withdraw_requirement(
+    requirement: Requirement, *, by: User, on: datetime.date, why: str
+) -> list[Obligation]:
+    """Withdraw a requirement (within the caller's transaction): whatever answers it is no longer
+    owed, and nothing can put it back. Withdrawing the improvement plan also ends its agreement.
+
+    Returns the obligations released.
+    """
+    requirement.withdrawn_on = on
+    save_with_history(requirement, by=by, reason=f"withdrawn: {why}"[:100])
+    released = [
+        release(obligation, by=by, on=on, reason=why)
+        for obligation in requirement.obligations.filter(state__in=LIVE_STATES).order_by("position", "id")
+    ]
+    if requirement.answered_by == RequirementAnswer.IMPROVEMENT_PLAN:
+        agreement = requirement.notice.obligations.filter(
+            kind=ObligationKind.PLAN_AGREEMENT, state__in=LIVE_STATES
+        ).first()
+        if agreement is not None:
+            reason = _("No improvement plan is required any more, so neither is its agreement: %(why)s") % {
+                "why": why
+            }
+            released.append(release(agreement, by=by, on=on, reason=reason))
+    return released
 
 
 def settle_when_notice_ends(

@@ -129,10 +129,14 @@ def obligations_calling_for_reminders(
         .select_related("notice__case__council", "requirement", "board_report")
     )
     lookahead = deadlines.reminder_lookahead(today)
+    # A breach is no date coming due: Welsh Government recorded it, and escalation follows it up.
     return [
         item
         for item in asat.obligations_as_at(candidates, today, calendar=calendar)
-        if item.status.code in CHASED and item.row.due_on is not None and item.row.due_on <= lookahead
+        if item.status.code in CHASED
+        and item.row.state != ObligationState.BREACHED
+        and item.row.due_on is not None
+        and item.row.due_on <= lookahead
     ]
 
 

@@ -19,6 +19,7 @@ from accounts.audit import CONCURRENT_CHANGE_MESSAGE
 from accounts.history import HISTORY_PER_PAGE, action_label
 from accounts.models import TransitionLog
 from intervention import services
+from intervention.calendars import format_month
 from intervention.choices import (
     DeadlineUnit,
     InterventionPower,
@@ -1264,19 +1265,18 @@ def _schedule(client, notice, data):
     )
 
 
-def test_a_longer_schedule_adds_months_and_keeps_what_was_sent(client, official, casework, issued_notice):
-    casework.board_report(issued_notice, submitted=True)  # November, sent on 30 November
+def test_a_new_schedule_adds_months_and_keeps_what_was_sent(client, official, casework, issued_notice):
+    casework.board_report(issued_notice, submitted=True)  # November 2017, sent on 30 November
+    this_month = timezone.localdate().replace(day=1)
     client.force_login(official)
     response = _schedule(
-        client,
-        issued_notice,
-        {"schedule": "count", **date_data("first_month", datetime.date(2017, 12, 12)), "count": "3"},
+        client, issued_notice, {"schedule": "count", **date_data("first_month", this_month), "count": "3"}
     )
     assert response.status_code == 302
     assert messages_of(response)[-1] == "The Board report schedule has been changed."
     notice = reread(issued_notice)
     assert (notice.board_reports_from, notice.board_reports_count, notice.board_reports_until_end) == (
-        datetime.date(2017, 12, 1),
+        this_month,
         3,
         False,
     )
@@ -1286,21 +1286,34 @@ def test_a_longer_schedule_adds_months_and_keeps_what_was_sent(client, official,
             "board_report"
         )
     }
-    assert sorted(reports) == [datetime.date(2017, m, 1) for m in (11, 12)] + [
-        datetime.date(2018, m, 1) for m in (1, 2)
-    ]
-    assert reports[datetime.date(2017, 11, 1)].state == ObligationState.MET
-    february = reports[datetime.date(2018, 2, 1)]
-    assert (february.state, february.due_on, february.opened_on) == (
-        ObligationState.OPEN,
-        datetime.date(2018, 2, 28),
-        timezone.localdate(),
-    )
-    assert february.history.latest().history_user == official
+    new_months = [add_months(this_month, n) for n in range(3)]
+    first_schedule = [datetime.date(2017, 11, 1), datetime.date(2017, 12, 1), datetime.date(2018, 1, 1)]
+    assert sorted(reports) == first_schedule + new_months
+    assert reports[datetime.date(2017, 11, 1)].state == ObligationState.MET  # what was sent stays
+    assert reports[datetime.date(2017, 12, 1)].state == ObligationState.NOT_REQUIRED  # no longer named
+    last = reports[new_months[-1]]
+    assert (last.state, last.opened_on) == (ObligationState.OPEN, timezone.localdate())
+    assert last.due_on.month == new_months[-1].month and last.due_on > new_months[-1]
+    assert last.history.latest().history_user == official
     page = client.get(reverse("intervention:notice_detail", args=[issued_notice.pk])).content.decode()
-    assert "3 monthly reports from December 2017, as the notice sets." in page
-    assert "Wednesday 28 February 2018" in row_of(page, "Improvement Board report for February 2018")
+    assert f"3 monthly reports from {format_month(this_month)}, as the notice sets." in page
     assert "Met on 30 November 2017" in row_of(page, "Improvement Board report for November 2017")
+
+
+def test_a_schedule_naming_months_already_over_is_refused(client, official, issued_notice):
+    client.force_login(official)
+    before = snapshot()
+    response = _schedule(
+        client,
+        issued_notice,
+        {"schedule": "count", **date_data("first_month", datetime.date(2017, 12, 1)), "count": "3"},
+    )
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "The report for February 2018 would be owed only after its month had ended: start the schedule "
+        "from a month that has not ended.": "id_first_month_0"
+    }
+    assert changed_tables(before) == []
 
 
 def test_a_shorter_schedule_releases_the_months_it_no_longer_names(client, official, issued_notice):

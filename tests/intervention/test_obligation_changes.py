@@ -11,6 +11,8 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
 
 from intervention import asat, services
 from intervention.calendars import UnknownCalendarYear, WorkingCalendar
@@ -21,8 +23,10 @@ from intervention.choices import (
     ObligationKind,
     ObligationState,
     RequirementAnswer,
+    RequirementDue,
     VariationAction,
 )
+from intervention.escalations import services as escalation_services
 from intervention.models import NonWorkingDay, Obligation, RequirementVariation
 from intervention.obligations import selectors as obligation_selectors
 from intervention.obligations import services as obligation_services
@@ -248,9 +252,14 @@ def test_a_schedule_until_the_notice_ends_opens_each_month_as_it_begins(issued_n
 
 
 def test_a_month_dropped_then_put_back_is_owed_again(issued_notice, official):
-    for count in (2, 3):
+    for count in (2, 3):  # decided in November 2017, before January's month began
         services.notice_change_board_report_schedule(
-            notice=issued_notice, by=official, first_month=date(2017, 11, 1), count=count, reason="Changed"
+            notice=issued_notice,
+            by=official,
+            first_month=date(2017, 11, 1),
+            count=count,
+            reason="Changed",
+            on=date(2017, 11, 20),
         )
 
     assert board_reports(issued_notice)[date(2018, 1, 1)] == ObligationState.OPEN
@@ -621,3 +630,204 @@ def test_people_without_an_address_are_not_emailed(
         extend(issued_notice, official)
 
     assert all(m.to != [""] for m in mail.outbox)
+
+
+# An addendum is part of the notice it amends ----------------------------------------------------
+
+
+@pytest.fixture
+def addendum_adding_h(addendum, official):
+    """The addendum, also asking for (h) by 15 January 2018, given on 1 December 2017."""
+    services.requirement_add(
+        notice=addendum,
+        by=official,
+        letter="h",
+        text="to appoint a Head of Children's Services",
+        due=RequirementDue.FIXED_DATE,
+        due_on_fixed=date(2018, 1, 15),
+    )
+    return services.notice_issue(notice=addendum, by=official, on=date(2017, 12, 1))
+
+
+def test_when_the_notice_ends_its_addenda_end_with_it_and_owe_nothing(
+    addendum_adding_h, issued_notice, official
+):
+    services.notice_withdraw(
+        notice=issued_notice, by=official, reason="Issued in error", on=date(2017, 12, 20)
+    )
+
+    addendum = reread(addendum_adding_h)
+    assert (addendum.state, addendum.ended_on) == (NoticeState.WITHDRAWN, date(2017, 12, 20))
+    h = owed(addendum, letter="h")
+    assert (h.state, h.not_required_on) == (ObligationState.NOT_REQUIRED, date(2017, 12, 20))
+    assert "Issued in error" in h.settled_reason
+    assert escalation_services.escalate_overdue_obligations(today=date(2018, 2, 1), working_days=5) == []
+
+
+def test_the_notice_cannot_close_as_complied_while_its_addendum_is_owed(
+    addendum_adding_h, issued_notice, official, powys_officer, casework
+):
+    casework.settle_everything(issued_notice)
+    h = addendum_adding_h.requirements.get(letter="h")
+
+    with pytest.raises(TransitionNotAllowed, match="Every obligation of the council must be met"):
+        services.notice_close_as_complied(notice=issued_notice, by=official, reason="All done")
+
+    services.requirement_submit(requirement=h, by=powys_officer, statement="Appointed.")
+    services.requirement_accept(requirement=h, by=official)
+    services.notice_close_as_complied(notice=issued_notice, by=official, reason="All done")
+    assert reread(addendum_adding_h).state == NoticeState.COMPLIED
+
+
+def test_a_follow_up_decides_the_addenda_s_open_obligations_too(addendum_adding_h, issued_notice, official):
+    follow_up = services.notice_draft(
+        case=issued_notice.case,
+        by=official,
+        title="Follow-up",
+        kind=NoticeKind.FOLLOW_UP,
+        parent=issued_notice,
+        compliance_rule="fixed_date",
+        compliance_fixed_on=date(2018, 6, 1),
+        minded_to="Intervene.",
+        requires_improvement_plan=False,
+    )
+    decisions = obligation_services.live_obligations(issued_notice).filter(owner="council")
+    assert owed(addendum_adding_h, letter="h") in decisions
+    for obligation in decisions:
+        services.carry_over_decide(
+            follow_up=follow_up,
+            by=official,
+            obligation=obligation,
+            carry_over=obligation.requirement.letter == "h" if obligation.requirement_id else False,
+        )
+    services.notice_set_ground(
+        notice=follow_up, by=official, ground=GroundFactory(number=2), reasons="Still failing."
+    )
+    services.requirement_add(notice=follow_up, by=official, letter="a", text="Keep going")
+
+    services.notice_issue(notice=follow_up, by=official, on=date(2018, 1, 15))
+
+    assert reread(addendum_adding_h).state == NoticeState.SUPERSEDED
+    h = owed(addendum_adding_h, letter="h")
+    assert (h.state, h.carried_to) == (ObligationState.OPEN, follow_up)
+
+
+# Withdrawing a requirement is final --------------------------------------------------------------
+
+
+def test_withdrawing_the_plan_ends_its_agreement_too(issued_notice, official):
+    services.requirement_withdraw(
+        requirement=issued_notice.requirements.get(letter="d"), by=official, reason="No plan needed"
+    )
+
+    agreement = owed(issued_notice, kind=ObligationKind.PLAN_AGREEMENT)
+    assert agreement.state == ObligationState.NOT_REQUIRED
+    assert agreement.settled_reason.startswith("No improvement plan is required any more")
+    assert reread(issued_notice.requirements.get(letter="d")).withdrawn_on == timezone.localdate()
+
+
+def test_board_reports_withdrawn_by_an_addendum_never_come_back(issued_notice, official):
+    services.notice_change_board_report_schedule(
+        notice=issued_notice,
+        by=official,
+        first_month=date(2017, 11, 1),
+        until_end=True,
+        reason="Monthly until the notice ends",
+        on=date(2017, 11, 2),
+    )
+    draft = services.notice_draft(
+        case=issued_notice.case, by=official, title="Addendum", kind=NoticeKind.ADDENDUM, parent=issued_notice
+    )
+    services.variation_set(
+        addendum=draft,
+        by=official,
+        requirement=issued_notice.requirements.get(letter="c"),
+        action=VariationAction.WITHDRAW,
+        reason="The Board is disbanded",
+    )
+    services.notice_issue(notice=draft, by=official, on=date(2017, 12, 1))
+
+    assert obligation_services.open_new_board_report_months(today=date(2018, 3, 5)) == []
+    with pytest.raises(
+        ValidationError, match=r"Requirement \(c\), which the Board reports answer, was withdrawn"
+    ):
+        services.notice_change_board_report_schedule(
+            notice=issued_notice,
+            by=official,
+            first_month=date(2017, 12, 1),
+            count=6,
+            reason="Back again",
+            on=date(2017, 12, 4),
+        )
+    assert set(board_reports(issued_notice).values()) == {ObligationState.NOT_REQUIRED}
+
+
+@pytest.mark.parametrize(
+    "first_month, message",
+    [
+        pytest.param(
+            date(2017, 9, 1),
+            "The first month cannot be before the notice was given, in October 2017.",
+            id="before-the-notice",
+        ),
+        pytest.param(
+            date(2017, 10, 1),
+            "The report for October 2017 would be owed only after its month had ended: start the "
+            "schedule from a month that has not ended.",
+            id="a-month-already-over",
+        ),
+    ],
+)
+def test_a_schedule_never_makes_a_report_owed_after_its_month(issued_notice, official, first_month, message):
+    before = board_reports(issued_notice)
+
+    with pytest.raises(ValidationError) as refused:
+        services.notice_change_board_report_schedule(
+            notice=issued_notice,
+            by=official,
+            first_month=first_month,
+            count=3,
+            reason="Changed",
+            on=date(2017, 12, 4),
+        )
+
+    assert refused.value.message_dict == {"first_month": [message]}
+    assert board_reports(issued_notice) == before
+
+
+# Nothing moves under a notice that ended ------------------------------------------------------------
+
+
+def test_a_plan_cannot_be_returned_once_the_notice_has_ended(issued_notice, official, casework):
+    casework.plan(issued_notice, PLAN_SUBMITTED)
+    services.notice_withdraw(notice=issued_notice, by=official, reason="Issued in error")
+
+    with pytest.raises(TransitionNotAllowed, match="The notice is not in force"):
+        services.plan_return(plan=issued_notice.improvement_plan, by=official, reason="Revise it")
+    assert owed(issued_notice, kind=ObligationKind.IMPROVEMENT_PLAN).state == ObligationState.MET
+
+
+# A breach is overdue from the day it happened --------------------------------------------------------
+
+
+def test_a_breached_condition_is_escalated_from_the_day_it_was_breached(issued_notice, official):
+    g = owed(issued_notice, letter="g")  # a continuing condition, here held until 22 December
+    Obligation.objects.filter(pk=g.pk).update(
+        unit=DeadlineUnit.FIXED_DATE, no_date_reason="", due_on=date(2017, 12, 22), basis="Fixed date"
+    )
+    g = reread(g)
+    obligation_services.transition(g, "breach", by=official, on=date(2017, 11, 20), why="A new directorate")
+
+    raised = escalation_services.escalate_overdue_obligations(today=date(2017, 12, 20), working_days=10)
+
+    [escalation] = [e for e in raised if e.obligation_id == g.pk]
+
+    assert escalation.due_on == date(2017, 11, 20)
+    assert escalation.reason.startswith(
+        "Requirement (g) of “Warning notice: Powys children's services” was breached on 20 November 2017"
+    )
+    again = escalation_services.escalate_overdue_obligations(today=date(2017, 12, 21), working_days=10)
+    assert [e for e in again if e.obligation_id == g.pk] == []  # once per breach
+    # Shown as overdue since the breach, so never reminded as "due on 22 December".
+    due = reminders.collect_due_reminders(today=date(2017, 12, 20)).to_send
+    assert [r for r in due if "Requirement (g)" in r.item] == []
