@@ -16,7 +16,6 @@ from intervention import selectors, services
 from intervention.choices import (
     CaseState,
     ComplianceRule,
-    DeadlineUnit,
     NoticeKind,
     NoticeState,
     ObligationKind,
@@ -39,7 +38,7 @@ from intervention.models import (
     RequirementVariation,
     WarningNotice,
 )
-from tests.factories import GroundFactory, InspectionFactory, StatutoryFunctionFactory
+from tests.factories import GroundFactory, InspectionFactory, StatutoryFunctionFactory, add_owed
 from tests.workflow import Casework, changed_tables, reread, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -1253,22 +1252,8 @@ def test_issuing_an_addendum_applies_its_variations(client, official, draft_adde
 def test_the_variations_list_query_budget(
     client, official, draft_addendum, rows, django_assert_max_num_queries
 ):
-    parent = draft_addendum.parent
-    requirements = Requirement.objects.bulk_create(
-        Requirement(notice=parent, letter=f"r{i}", text=f"More {i}", position=10 + i) for i in range(rows)
-    )
-    Obligation.objects.bulk_create(
-        Obligation(
-            notice=parent,
-            kind=ObligationKind.REQUIREMENT,
-            owner=Owner.COUNCIL,
-            requirement=r,
-            opened_on=GIVEN_ON,
-            changed_on=GIVEN_ON,
-            no_date_reason="not_set",
-        )
-        for r in requirements
-    )
+    owed = add_owed(draft_addendum.parent, rows, due_on=lambda i: datetime.date(2018, 1, 1))
+    requirements = [o.requirement for o in owed]
     RequirementVariation.objects.bulk_create(
         RequirementVariation(
             addendum=draft_addendum, requirement=r, action="amend", new_text="New", reason="x"
@@ -1438,32 +1423,13 @@ def test_people_who_may_not_draft_a_given_follow_up_are_refused(
 def test_the_carry_over_page_query_budget(
     client, official, draft_follow_up, rows, django_assert_max_num_queries
 ):
-    parent = draft_follow_up.parent
-    requirements = Requirement.objects.bulk_create(
-        Requirement(notice=parent, letter=f"r{i}", text=f"More {i}", position=10 + i) for i in range(rows)
-    )
-    Obligation.objects.bulk_create(
-        Obligation(
-            notice=parent,
-            kind=ObligationKind.REQUIREMENT,
-            owner=Owner.COUNCIL,
-            requirement=r,
-            position=10_000 + i,
-            opened_on=GIVEN_ON,
-            changed_on=GIVEN_ON,
-            unit=DeadlineUnit.FIXED_DATE,
-            due_on=datetime.date(2018, 1, 1),
-            basis="Fixed date set in the notice",
-        )
-        for i, r in enumerate(requirements)
-    )
+    owed = add_owed(draft_follow_up.parent, rows, due_on=lambda i: datetime.date(2018, 1, 1))
     CarryOverDecision.objects.bulk_create(
-        CarryOverDecision(follow_up=draft_follow_up, obligation=o, carry_over=True)
-        for o in parent.obligations.filter(requirement__in=requirements[::2])
+        CarryOverDecision(follow_up=draft_follow_up, obligation=o, carry_over=True) for o in owed[::2]
     )
     client.force_login(official)
     with django_assert_max_num_queries(6):
         response = client.get(carry_over_url(draft_follow_up))
     assert response.status_code == 200
     assert len(response.context["obligations"]) == rows + 8
-    assert f"Requirement (r{rows - 1})" in response.content.decode()
+    assert f"Requirement (z{rows - 1})" in response.content.decode()
