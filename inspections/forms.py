@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganisationKind, Role
-from accounts.forms import DatedReasonForm, GovukDateField, ReasonForm
+from accounts.forms import DatedReasonForm, GovukDateField, ReasonForm, not_future
 from accounts.models import Organisation, User
 
 from .choices import FindingKind, FindingTheme, InspectionState, InspectionType, ServiceArea
@@ -232,6 +232,25 @@ class PublishForm(DatedReasonForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("reason_label", _("Note (optional)"))
         super().__init__(*args, **kwargs)
+
+
+class RecordPublishedForm(forms.Form):
+    """A report published before the tracker held the inspection: its publication date and source."""
+
+    on = GovukDateField(
+        label=_("Date the report was published"),
+        help_text=_("For example, 9 1 2019"),
+        error_messages={"required": _("Enter the date the report was published")},
+    )
+    source = forms.CharField(
+        label=_("Where the publication is recorded"),
+        help_text=_("A link or a reference, for example the inspectorate's page for the report"),
+        max_length=500,
+        error_messages={"required": _("Enter where the publication is recorded")},
+    )
+
+    def clean_on(self):
+        return not_future(self.cleaned_data["on"])
 
 
 class StartFieldworkForm(ReasonForm):

@@ -97,6 +97,12 @@ class Inspection(fsm.ConcurrentTransitionMixin, models.Model):
     )
     report_reference = models.CharField(_("report reference"), max_length=200, blank=True)
     report_url = models.URLField(_("report link"), blank=True)
+    fieldwork_note = models.CharField(
+        _("fieldwork, as the source gives it"),
+        max_length=300,
+        blank=True,
+        help_text=_("When the source gives no days, for example: October 2018."),
+    )
     draft_issued_on = models.DateField(_("draft issued on"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     # Protected: the state changes only through the transitions below (see accounts.audit).
@@ -173,6 +179,17 @@ class Inspection(fsm.ConcurrentTransitionMixin, models.Model):
 
     @fsm.transition(
         field=state,
+        source=InspectionState.PLANNED,
+        target=InspectionState.PUBLISHED,
+        permission=permissions.can_manage_inspection,
+        custom={"label": _("Record a report already published")},
+    )
+    def record_published(self, *, on: datetime.date) -> None:
+        """A report published before the tracker held the inspection is recorded as it was published."""
+        self.published_on = on
+
+    @fsm.transition(
+        field=state,
         source=EDITABLE_STATES,
         target=InspectionState.WITHDRAWN,
         permission=permissions.can_manage_inspection,
@@ -187,20 +204,25 @@ class FieldworkPeriod(models.Model):
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="fieldwork_periods")
     starts_on = models.DateField(_("first day"))
-    ends_on = models.DateField(_("last day"))
+    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    # The source names the week ("the week commencing 17 July"), not the days on site.
+    week_commencing = models.BooleanField(_("the source gives the week, not the days"), default=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="fieldwork_ends_after_start"
+                condition=Q(ends_on__gte=F("starts_on")) | Q(ends_on__isnull=True, week_commencing=True),
+                name="fieldwork_ends_after_start",
             ),
         ]
         verbose_name = _("fieldwork period")
         verbose_name_plural = _("fieldwork periods")
 
     def __str__(self) -> str:
+        if self.week_commencing:
+            return str(_("week commencing %(date)s") % {"date": f"{self.starts_on:%d %b %Y}"})
         return f"{self.starts_on:%d %b %Y} – {self.ends_on:%d %b %Y}"
 
 

@@ -76,6 +76,8 @@ def inspection_create(
     report_reference: str = "",
     report_url: str = "",
     fieldwork: Iterable[tuple[datetime.date, datetime.date]] = (),
+    fieldwork_weeks: Iterable[datetime.date] = (),
+    fieldwork_note: str = "",
 ) -> Inspection:
     """Plan an inspection of a council, with the weeks the inspectors will be on site."""
     _require(permissions.can_create_inspection(by))
@@ -90,10 +92,13 @@ def inspection_create(
         inspectorate_name=inspectorate_name,
         report_reference=report_reference,
         report_url=report_url,
+        fieldwork_note=fieldwork_note,
     )
     _validate_and_save(inspection, by=by, reason="create")
     for starts_on, ends_on in fieldwork:
         fieldwork_period_add(inspection=inspection, by=by, starts_on=starts_on, ends_on=ends_on)
+    for week in fieldwork_weeks:
+        fieldwork_period_add(inspection=inspection, by=by, starts_on=week, ends_on=None)
     return inspection
 
 
@@ -113,13 +118,16 @@ def inspection_update(*, inspection: Inspection, by: User, **changes) -> Inspect
 
 @transaction.atomic
 def fieldwork_period_add(
-    *, inspection: Inspection, by: User, starts_on: datetime.date, ends_on: datetime.date
+    *, inspection: Inspection, by: User, starts_on: datetime.date, ends_on: datetime.date | None
 ) -> FieldworkPeriod:
+    """Add the days inspectors were on site; with no last day, the source gives only the week."""
     _require_editable(inspection)
     _require(permissions.can_edit_findings(inspection, by))
-    if ends_on < starts_on:
+    if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last day must be on or after the first day.")})
-    period = FieldworkPeriod(inspection=inspection, starts_on=starts_on, ends_on=ends_on)
+    period = FieldworkPeriod(
+        inspection=inspection, starts_on=starts_on, ends_on=ends_on, week_commencing=ends_on is None
+    )
     _validate_and_save(period, by=by, reason="add fieldwork period")
     return period
 
@@ -277,6 +285,23 @@ def inspection_publish(
     if inspection.draft_issued_on and on < inspection.draft_issued_on:
         raise ValidationError({"on": _("The report cannot be published before its draft was issued.")})
     apply_transition(inspection, "publish", by=by, reason=reason, occurred_on=on, on=on)
+    inspection_published.send(sender=Inspection, inspection=inspection, by=by)
+    return inspection
+
+
+@transaction.atomic
+def inspection_record_published(
+    *, inspection: Inspection, by: User, on: datetime.date, source: str
+) -> Inspection:
+    """Record a report published before the tracker held the inspection, on its publication date.
+
+    For the record of a case taken over from before the tracker: the dates of its fieldwork and
+    draft are not invented; the source of the publication date is the reason logged.
+    """
+    if not source.strip():
+        raise ValidationError({"source": _("Enter where the publication is recorded: a reference or link.")})
+    check_not_future(on, what=_("The publication date"))
+    apply_transition(inspection, "record_published", by=by, reason=source.strip(), occurred_on=on, on=on)
     inspection_published.send(sender=Inspection, inspection=inspection, by=by)
     return inspection
 

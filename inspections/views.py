@@ -39,6 +39,7 @@ from .forms import (
     IssueDraftForm,
     PublishForm,
     RecommendationForm,
+    RecordPublishedForm,
     StartFieldworkForm,
     WithdrawForm,
 )
@@ -363,6 +364,18 @@ STEPS = {
         success_message=gettext_lazy("The report has been published."),
         form=PublishForm,
         service=services.inspection_publish,
+    ),
+    "record_published": Step(
+        heading=gettext_lazy("Record a report already published"),
+        explanation=gettext_lazy(
+            "For a report published before the tracker held the inspection: it is recorded as published "
+            "on its publication date, with where that is recorded. Fieldwork and draft dates that are "
+            "not on record are not asked for. Its findings cannot be changed afterwards."
+        ),
+        button=gettext_lazy("Record the published report"),
+        success_message=gettext_lazy("The published report has been recorded."),
+        form=RecordPublishedForm,
+        service=services.inspection_record_published,
     ),
     "withdraw": Step(
         heading=gettext_lazy("Withdraw the inspection"),

@@ -110,6 +110,12 @@ ACTIONS = {
         lambda make, powys: make(InspectionState.DRAFT_ISSUED),
         lambda inspection, by: services.inspection_publish(inspection=inspection, by=by, on=PUBLISHED_ON),
     ),
+    "inspection_record_published": (
+        lambda make, powys: make(InspectionState.PLANNED),
+        lambda inspection, by: services.inspection_record_published(
+            inspection=inspection, by=by, on=PUBLISHED_ON, source="Published report"
+        ),
+    ),
     "inspection_withdraw": (
         lambda make, powys: make(InspectionState.PLANNED),
         lambda inspection, by: services.inspection_withdraw(inspection=inspection, by=by, reason="Postponed"),

@@ -27,12 +27,15 @@ SOURCES = {
     "start_fieldwork": {InspectionState.PLANNED},
     "issue_draft": {InspectionState.FIELDWORK},
     "publish": {InspectionState.DRAFT_ISSUED},
+    # A report published before the tracker held the inspection, recorded as it was published.
+    "record_published": {InspectionState.PLANNED},
     "withdraw": {InspectionState.PLANNED, InspectionState.FIELDWORK, InspectionState.DRAFT_ISSUED},
 }
 TARGETS = {
     "start_fieldwork": InspectionState.FIELDWORK,
     "issue_draft": InspectionState.DRAFT_ISSUED,
     "publish": InspectionState.PUBLISHED,
+    "record_published": InspectionState.PUBLISHED,
     "withdraw": InspectionState.WITHDRAWN,
 }
 
@@ -45,6 +48,10 @@ def run(transition, inspection, by):
         return services.inspection_issue_draft(inspection=inspection, by=by, on=DRAFT_ISSUED_ON)
     if transition == "publish":
         return services.inspection_publish(inspection=inspection, by=by, on=PUBLISHED_ON)
+    if transition == "record_published":
+        return services.inspection_record_published(
+            inspection=inspection, by=by, on=PUBLISHED_ON, source="https://www.careinspectorate.wales/report"
+        )
     if transition == "withdraw":
         return services.inspection_withdraw(inspection=inspection, by=by, reason="Inspection postponed")
     raise ValueError(transition)
@@ -55,6 +62,8 @@ EXPECTED_DATES = {
     "start_fieldwork": {"draft_issued_on": None, "published_on": None},
     "issue_draft": {"draft_issued_on": DRAFT_ISSUED_ON, "published_on": None},
     "publish": {"draft_issued_on": DRAFT_ISSUED_ON, "published_on": PUBLISHED_ON},
+    # No fieldwork or draft is invented for a report recorded as published.
+    "record_published": {"draft_issued_on": None, "published_on": PUBLISHED_ON},
 }
 
 LEGAL = [(name, source) for name, sources in SOURCES.items() for source in sorted(sources)]
