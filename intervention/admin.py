@@ -13,23 +13,33 @@ from accounts.admin import AuditedAdmin, ReadOnlyInline, ReadOnlyRecordAdmin
 
 from .calendars import WorkingCalendar
 from .models import (
+    Appointment,
+    Board,
+    BoardRemitChange,
     BoardReport,
     CarryOverDecision,
+    CaseEvent,
     ConfirmedCalendarYear,
+    Direction,
+    DirectionVariation,
     Escalation,
     EscalationRecipient,
     EvidenceFile,
     Ground,
     ImprovementPlan,
-    Intervention,
     InterventionCase,
     NonWorkingDay,
     NoticeGround,
     Obligation,
+    PlanMilestone,
+    PowerRoute,
+    PowerToIntervene,
+    Provision,
     Reminder,
     Requirement,
     RequirementVariation,
     SeniorContact,
+    Statement,
     Submission,
     WarningNotice,
 )
@@ -90,6 +100,24 @@ class NonWorkingDayAdmin(AuditedAdmin):
             self.message_user(request, " ".join(lines))
 
 
+@admin.register(Provision)
+class ProvisionAdmin(AuditedAdmin):
+    """The sections of the Act the tracker quotes, each with its confidence and source."""
+
+    list_display = ("section", "heading", "direction_kind", "confidence", "effective_from", "effective_to")
+    list_filter = ("confidence", "direction_kind")
+    search_fields = ("code", "section", "heading", "description", "source")
+
+
+@admin.register(PowerRoute)
+class PowerRouteAdmin(AuditedAdmin):
+    """The routes to the power to intervene; one is switched on only with a source."""
+
+    list_display = ("name", "requires_warning_notice", "enabled", "confidence")
+    list_filter = ("enabled", "confidence")
+    search_fields = ("name", "description", "source")
+
+
 @admin.register(ConfirmedCalendarYear)
 class ConfirmedCalendarYearAdmin(AuditedAdmin):
     """Years beyond the bank holiday data whose non-working days an administrator has checked."""
@@ -120,7 +148,15 @@ class InterventionCaseAdmin(ReadOnlyRecordAdmin):
     list_select_related = ("council",)
     search_fields = ("title", "council__name", "closure_decision", "closure_source")
     date_hierarchy = "opened_on"
-    readonly_fields = ("state", "closed_on", "closure_decision", "closure_source", "created_at")
+    readonly_fields = (
+        "state",
+        "closed_on",
+        "closure_minister",
+        "closure_decision",
+        "closure_source",
+        "reopened_on",
+        "created_at",
+    )
     inlines = (WarningNoticeInline,)
     # The one field an administrator sets here: the Welsh Government lead escalations go to.
     editable_fields = ("lead",)
@@ -464,21 +500,88 @@ class BoardReportAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
     raw_id_fields = ("notice",)
 
 
-@admin.register(Intervention)
-class InterventionAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
-    list_display = ("power", "notice", "council", "state", "proposed_on", "in_force_on", "ended_on")
-    list_filter = (
-        "state",
-        "power",
-        COUNCIL_FILTER,
-        ("proposed_on", admin.DateFieldListFilter),
-        ("in_force_on", admin.DateFieldListFilter),
-    )
-    list_select_related = ("notice__case__council",)
-    search_fields = ("terms", "nominee", "notice__title", "notice__case__council__name")
-    date_hierarchy = "proposed_on"
-    readonly_fields = ("state", "proposed_on", "in_force_on", "ended_on")
-    raw_id_fields = ("notice",)
+@admin.register(PowerToIntervene)
+class PowerToInterveneAdmin(ReadOnlyRecordAdmin):
+    list_display = ("__str__", "case", "route", "state", "determined_on", "ended_on")
+    list_filter = ("state", ("determined_on", admin.DateFieldListFilter))
+    list_select_related = ("case", "route")
+    search_fields = ("reasons", "reference", "case__title")
+    raw_id_fields = ("case", "notice")
+    readonly_fields = ("state", "determined_on", "ended_on", "end_reference", "end_reasons")
+
+
+@admin.register(Direction)
+class DirectionAdmin(ReadOnlyRecordAdmin):
+    list_display = ("__str__", "kind", "state", "given_on", "starts_on", "ends_on")
+    list_filter = ("state", "kind", ("given_on", admin.DateFieldListFilter))
+    list_select_related = ("provision",)
+    search_fields = ("terms", "nominee", "reference")
+    raw_id_fields = ("power", "relates_to")
+    readonly_fields = ("state", "revoked_on", "ended_on", "end_reason")
+
+
+@admin.register(DirectionVariation)
+class DirectionVariationAdmin(ReadOnlyRecordAdmin):
+    list_display = ("direction", "varied_on", "reason")
+    list_filter = (("varied_on", admin.DateFieldListFilter),)
+    list_select_related = ("direction__provision",)
+    search_fields = ("reason", "terms_before", "reference")
+    raw_id_fields = ("direction",)
+    readonly_fields = ("terms_before", "ends_on_before", "nominee_before")
+
+
+@admin.register(Statement)
+class StatementAdmin(ReadOnlyRecordAdmin):
+    list_display = ("made_on", "title", "minister", "purpose", "case")
+    list_filter = ("purpose", "kind", ("made_on", admin.DateFieldListFilter))
+    list_select_related = ("case",)
+    search_fields = ("title", "minister")
+    raw_id_fields = ("case", "notice")
+
+
+@admin.register(Board)
+class BoardAdmin(ReadOnlyRecordAdmin):
+    list_display = ("name", "kind", "case", "chair", "established_on", "stood_down_on")
+    list_filter = ("kind",)
+    list_select_related = ("case",)
+    search_fields = ("name", "chair", "remit")
+    raw_id_fields = ("case", "replaces")
+
+
+@admin.register(BoardRemitChange)
+class BoardRemitChangeAdmin(ReadOnlyRecordAdmin):
+    list_display = ("summary", "board", "changed_on", "precision")
+    list_select_related = ("board",)
+    search_fields = ("summary", "remit", "remit_before")
+    raw_id_fields = ("board",)
+    readonly_fields = ("remit_before",)
+
+
+@admin.register(PlanMilestone)
+class PlanMilestoneAdmin(ReadOnlyRecordAdmin):
+    list_display = ("label", "plan", "due_on", "due_description", "progress_on")
+    list_select_related = ("plan__notice",)
+    search_fields = ("label", "progress")
+    raw_id_fields = ("plan",)
+    readonly_fields = ("progress", "progress_on")
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnlyRecordAdmin):
+    list_display = ("title", "person", "post", "interim", "starts_on", "case")
+    list_filter = ("post", "interim")
+    list_select_related = ("case",)
+    search_fields = ("title", "person")
+    raw_id_fields = ("case",)
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyRecordAdmin):
+    list_display = ("happened_on", "precision", "__str__", "confidence", "case")
+    list_filter = ("confidence", "precision")
+    list_select_related = ("case",)
+    search_fields = ("description", "source")
+    raw_id_fields = ("case",)
 
 
 @admin.register(Reminder)

@@ -54,6 +54,16 @@ def clean_and_save(obj, *, by: User, reason: str) -> None:
     save_with_history(obj, by=by, reason=reason)
 
 
+def check_past(day: datetime.date | None, *, what: str, field: str = "on") -> None:
+    """Refuse a date in the future for something said to have happened (the error on `field`)."""
+    if day is None:
+        return
+    try:
+        check_not_future(day, what=what)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+
+
 def check_after_given(notice: WarningNotice, on: datetime.date, *, field: str = "on") -> None:
     """Refuse a date in the future or before the notice was given (the error on `field`)."""
     try:

@@ -29,10 +29,18 @@ class NoticeState(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")  # Ministers moved to intervene under ss152-161
     SUPERSEDED = "superseded", _("Superseded")  # a follow-up notice given in its place
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # The Ministers closed the case while it was in force; no source says it was withdrawn.
+    ENDED_WITH_CASE = "ended_with_case", _("Ended when the case closed")
 
 
 # The states a notice given to the council ends in.
-ENDED_STATES = (NoticeState.COMPLIED, NoticeState.ESCALATED, NoticeState.SUPERSEDED, NoticeState.WITHDRAWN)
+ENDED_STATES = (
+    NoticeState.COMPLIED,
+    NoticeState.ESCALATED,
+    NoticeState.SUPERSEDED,
+    NoticeState.WITHDRAWN,
+    NoticeState.ENDED_WITH_CASE,
+)
 
 # States in which a notice has been given, so the Ministers' s151(3) duties apply.
 GIVEN_STATES = (
@@ -41,6 +49,7 @@ GIVEN_STATES = (
     NoticeState.ESCALATED,
     NoticeState.SUPERSEDED,
     NoticeState.WITHDRAWN,
+    NoticeState.ENDED_WITH_CASE,
 )
 
 
@@ -86,18 +95,77 @@ class SubmissionDecision(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class InterventionState(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
+class PowerState(models.TextChoices):
+    """The Welsh Ministers' power to intervene (s152): from their determination to their written notice."""
+
+    LIVE = "live", _("In effect")
+    ENDED = "ended", _("Ended by written notice")
+
+
+class DirectionKind(models.TextChoices):
+    """The kinds of direction under ss153-161; their section numbers are reference data (Provision)."""
+
+    ADVISORY_SERVICES = "advisory_services", _("Require the council to obtain advisory services")
+    SPECIFIED_ACTION = "specified_action", _("Direct the council to take specified action")
+    PERFORMED_BY_MINISTERS = (
+        "performed_by_ministers",
+        _("Direct that a function be performed by the Welsh Ministers or their nominee"),
+    )
+    FURTHER_PROVISION = (
+        "further_provision",
+        _("Further provision for a direction that a function be performed"),
+    )
+
+
+class DirectionState(models.TextChoices):
     IN_FORCE = "in_force", _("In force")
+    REVOKED = "revoked", _("Revoked")
     ENDED = "ended", _("Ended")
 
 
-class InterventionPower(models.TextChoices):
-    # Section numbers after s152 are unverified; see shared/domain.md section 1.4.
-    ADVISORY_SERVICES = "s153", _("Require the council to obtain advisory services (s153)")
-    SPECIFIED_ACTION = "s154", _("Direct specified action (s154)")
-    NOMINEE_PERFORMANCE = "s155", _("Direct that a function be performed by a nominee (s155)")
-    OTHER = "s156_161", _("Other powers under ss156-161")
+class PerformedBy(models.TextChoices):
+    MINISTERS = "ministers", _("The Welsh Ministers")
+    NOMINEE = "nominee", _("A nominee of the Welsh Ministers")
+
+
+class StatementKind(models.TextChoices):
+    WRITTEN = "written", _("Written statement")
+    ORAL = "oral", _("Oral statement")
+
+
+class StatementPurpose(models.TextChoices):
+    NOTICE_GIVEN = "notice_given", _("A notice was given")
+    LAYING = "laying", _("Laying a copy of a notice (s151(3)(a))")
+    NINETY_DAY_REPORT = "ninety_day_report", _("Report on the council's action (s151(3)(b))")
+    UPDATE = "update", _("Update")
+    CLOSURE = "closure", _("Closure")
+
+
+class BoardKind(models.TextChoices):
+    IMPROVEMENT_BOARD = "improvement_board", _("Improvement Board")
+    IMPROVEMENT_AND_ASSURANCE_BOARD = "improvement_assurance_board", _("Improvement and Assurance Board")
+    INTERNAL_BOARD = "internal_board", _("The council's own board")
+
+
+class BoardState(models.TextChoices):
+    SITTING = "sitting", _("Sitting")
+    STOOD_DOWN = "stood_down", _("Stood down")
+
+
+class Post(models.TextChoices):
+    # Section 144(1) of the 2014 Act: the council appoints a "director of social services".
+    DIRECTOR_OF_SOCIAL_SERVICES = "director_of_social_services", _("Director of social services (s144)")
+    HEAD_OF_CHILDRENS_SERVICES = "head_of_childrens_services", _("Head of children's services")
+    HEAD_OF_ADULTS_SERVICES = "head_of_adults_services", _("Head of adults' services")
+    OTHER = "other", _("Other post")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date a source gives: the day, only the month, or none."""
+
+    DAY = "day", _("The day")
+    MONTH = "month", _("The month only")
+    NOT_EVIDENCED = "none", _("Not evidenced")
 
 
 class ObligationKind(models.TextChoices):
@@ -112,7 +180,20 @@ class ObligationKind(models.TextChoices):
         "legislature_report",
         _("Report to the legislature on the council's action (s151(3)(b))"),
     )
+    DIRECTION = "direction", _("What a direction requires of the council")
+    REPORT_ACTION = "report_action", _("What an inspection report asks of the council by a date")
 
+
+# What is owed under a notice's own terms (not a direction given later, nor an inspection report's
+# new deadline, which live as long as their direction and their case).
+NOTICE_KINDS = (
+    ObligationKind.REQUIREMENT,
+    ObligationKind.IMPROVEMENT_PLAN,
+    ObligationKind.PLAN_AGREEMENT,
+    ObligationKind.BOARD_REPORT,
+    ObligationKind.LAYING,
+    ObligationKind.LEGISLATURE_REPORT,
+)
 
 # The Welsh Ministers' own duties under s151(3); everything else is owed by the council.
 MINISTERS_KINDS = (ObligationKind.LAYING, ObligationKind.LEGISLATURE_REPORT)
@@ -165,6 +246,7 @@ class ObligationStatus(models.TextChoices):
 class NoDateReason(models.TextChoices):
     CONTINUING = "continuing", _("No date: a continuing condition")
     NOT_SET = "not_set", _("No date set in the notice")
+    NOT_SET_BY_DIRECTION = "not_set_direction", _("No date set in the direction")
 
 
 class DeadlineUnit(models.TextChoices):

@@ -68,7 +68,7 @@ can_manage_case = is_official_for  # InterventionCase
 can_manage_notice = is_official_for  # WarningNotice
 can_review_obligation = is_official_for  # Obligation: accept or return evidence
 can_settle_obligation = is_official_for  # Obligation: not evidenced, reopen, release, breach
-can_manage_intervention = is_official_for  # Intervention
+can_manage_intervention = is_official_for  # PowerToIntervene, Direction
 
 
 def can_create_case(user: User) -> bool:

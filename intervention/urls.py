@@ -7,6 +7,7 @@ from .escalations import urls as escalations
 from .feeds import urls as feeds
 from .notices import urls as notices
 from .obligations import urls as obligations
+from .powers import urls as powers
 
 app_name = "intervention"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     *notices.urlpatterns,  # an issued notice and the Ministers' decisions on it
     *casework.urlpatterns,  # the council's work on a notice and the decisions on it
     *obligations.urlpatterns,  # recording what happened to something owed
+    *powers.urlpatterns,  # the power to intervene and directions under it
     *cases.urlpatterns,  # a case, as it stood on a date, and its chronology
     *escalations.urlpatterns,  # serious matters and their acknowledgement
     *feeds.urlpatterns,  # private calendar feeds

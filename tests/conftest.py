@@ -7,6 +7,7 @@ import pytest
 from accounts.choices import OrganisationKind
 from intervention import services as intervention_services
 from intervention.choices import ComplianceRule, RequirementAnswer, RequirementDue, RequirementKind
+from intervention.powers.reference import ensure_reference_data
 
 from .factories import (
     FindingFactory,
@@ -91,6 +92,8 @@ def serious_finding(powys):
 
 @pytest.fixture
 def powys_case(powys, official):
+    # Migration 0011's rows are gone if a transactional test on this worker flushed the database.
+    ensure_reference_data()
     return intervention_services.case_open(
         by=official,
         council=powys,

@@ -30,22 +30,32 @@ from inspections.models import Finding, Inspection, StatutoryFunction
 from intervention import services as intervention_services
 from intervention.calendars import WorkingCalendar
 from intervention.choices import (
+    BoardKind,
     ComplianceRule,
-    InterventionPower,
+    DatePrecision,
+    DirectionKind,
     NoticeKind,
     ObligationKind,
     ObligationState,
+    PerformedBy,
+    Post,
+    Regime,
     RequirementDue,
+    StatementKind,
+    StatementPurpose,
     VariationAction,
 )
 from intervention.escalations import services as escalation_services
 from intervention.models import (
     ConfirmedCalendarYear,
+    Direction,
     Ground,
-    Intervention,
     InterventionCase,
     NonWorkingDay,
     Obligation,
+    PowerRoute,
+    PowerToIntervene,
+    Provision,
     Reminder,
     Requirement,
     RequirementVariation,
@@ -77,6 +87,8 @@ REFERENCE_MODELS = {
     NonWorkingDay,
     ConfirmedCalendarYear,
     SeniorContact,
+    Provision,
+    PowerRoute,
 }
 # Records whose admin lets an administrator change one field: a case's Welsh Government lead.
 CHANGEABLE_RECORDS = {InterventionCase}
@@ -135,6 +147,83 @@ def vary_and_follow_up(notice, *, official, on: datetime.date, amend: str = "f",
     )
 
 
+def build_arc(notice, *, official, officer, on: datetime.date) -> None:
+    """The rest of the case's arc after `notice`, through the services, from the power on `on`.
+
+    A milestone of its plan; the power to intervene, a direction (varied, and requiring something
+    of the council); a statement, a board whose remit changed, an appointment and an event.
+    """
+    case = notice.case
+    intervention_services.milestone_add(
+        plan=notice.improvement_plan, by=officer, label="Recruit staff", due_description="At 6 months"
+    )
+    power = intervention_services.power_determine(
+        notice=notice,
+        by=official,
+        on=on,
+        actions_not_taken=notice.requirements.filter(letter="a"),
+        reasons="The improvement plan was not produced.",
+    )
+    direction = intervention_services.direction_give(
+        power=power,
+        by=official,
+        kind=DirectionKind.PERFORMED_BY_MINISTERS,
+        terms="The Ministers' nominee is to perform the function.",
+        given_on=on,
+        performed_by=PerformedBy.NOMINEE,
+        nominee="A commissioner",
+        functions=[StatutoryFunctionFactory(code="SSWBA-s144")],
+    )
+    intervention_services.direction_vary(
+        direction=direction, by=official, on=on, terms="Varied terms", reason="Clearer", nominee="Another"
+    )
+    intervention_services.direction_require(
+        direction=direction, by=official, on=on, description="Give the nominee access"
+    )
+    intervention_services.statement_record(
+        case=case,
+        by=official,
+        kind=StatementKind.WRITTEN,
+        purpose=StatementPurpose.UPDATE,
+        made_on=on,
+        minister="The Minister",
+        title="Update",
+        source="https://gov.wales/statement",
+    )
+    board = intervention_services.board_establish(
+        case=case,
+        by=official,
+        kind=BoardKind.IMPROVEMENT_BOARD,
+        name="Improvement Board",
+        regime=Regime.SSWBA_PART_8,
+        remit="Oversee the plan.",
+        source="Statement",
+        established_on=None,
+        established_precision=DatePrecision.NOT_EVIDENCED,
+    )
+    intervention_services.board_change_remit(
+        board=board,
+        by=official,
+        remit="Oversee and assure the plan.",
+        summary="Assurance added",
+        source="Statement",
+        changed_on=on,
+        precision=DatePrecision.DAY,
+    )
+    intervention_services.appointment_record(
+        case=case,
+        by=official,
+        post=Post.DIRECTOR_OF_SOCIAL_SERVICES,
+        title="Interim Director of Social Services",
+        source="Council minutes",
+        starts_on=on,
+        starts_precision=DatePrecision.DAY,
+    )
+    intervention_services.event_record(
+        case=case, by=official, description="The Board met", source="Minutes", happened_on=on, precision="day"
+    )
+
+
 @pytest.fixture
 def every_record(issued_notice, official, inspector, powys_officer, powys):
     """At least one row of every model, built through the services where they exist."""
@@ -164,14 +253,7 @@ def every_record(issued_notice, official, inspector, powys_officer, powys):
         inspection=inspection, by=inspector, text="Record supervision.", findings=[finding]
     )
     vary_and_follow_up(issued_notice, official=official, on=datetime.date(2017, 12, 1))
-    intervention_services.notice_escalate(
-        notice=issued_notice,
-        by=official,
-        reason="The improvement plan was not produced.",
-        power=InterventionPower.SPECIFIED_ACTION,
-        terms="Appoint an improvement director.",
-        on=datetime.date(2018, 1, 15),
-    )
+    build_arc(issued_notice, official=official, officer=powys_officer, on=datetime.date(2018, 1, 15))
     NonWorkingDay.objects.create(
         day=datetime.date(2022, 9, 19), description="State funeral", source="gov.uk announcement"
     )
@@ -244,7 +326,10 @@ def test_every_state_field_is_declared_read_only(model, name, administrator):
 # Fields that transitions and services set: read-only even if editing were ever allowed.
 SERVICE_SET_FIELDS = [
     (Inspection, {"draft_issued_on", "published_on"}),
-    (InterventionCase, {"closed_on", "closure_decision", "closure_source"}),
+    (
+        InterventionCase,
+        {"closed_on", "closure_minister", "closure_decision", "closure_source", "reopened_on"},
+    ),
     (
         WarningNotice,
         {
@@ -283,7 +368,8 @@ SERVICE_SET_FIELDS = [
     ),
     (RequirementVariation, {"previous_text", "applied_on"}),
     (Submission, {"submitted_by", "decision", "decided_by", "decided_at", "decision_reason"}),
-    (Intervention, {"proposed_on", "in_force_on", "ended_on"}),
+    (PowerToIntervene, {"state", "determined_on", "ended_on", "end_reference", "end_reasons"}),
+    (Direction, {"state", "revoked_on", "ended_on", "end_reason"}),
 ]
 
 
@@ -1015,14 +1101,19 @@ def build_second_case(*, official, inspector) -> WarningNotice:
         files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")],
     )
     vary_and_follow_up(notice, official=official, on=datetime.date(2017, 12, 1), amend="a", carry="a")
-    intervention_services.notice_escalate(
-        notice=notice,
-        by=official,
-        reason="No plan.",
-        power=InterventionPower.ADVISORY_SERVICES,
-        terms="Obtain advice.",
-        on=datetime.date(2018, 2, 1),
+    build_arc(notice, official=official, officer=officer, on=datetime.date(2018, 2, 1))
+    # Reference data grows too: a later version of a section, and another route (switched off).
+    s152 = Provision.objects.get(code="SSWBA-s152")
+    Provision.objects.create(
+        code=s152.code,
+        section=s152.section,
+        act=s152.act,
+        heading=s152.heading,
+        description="As amended.",
+        source="Checked against legislation.gov.uk",
+        effective_from=datetime.date(2030, 1, 1),
     )
+    PowerRoute.objects.create(code="another-route", name="Another route", description="-", provision=s152)
     NonWorkingDay.objects.create(day=datetime.date(2023, 5, 8), description="Coronation", source="gov.uk")
     ConfirmedCalendarYear.objects.create(year=2102, source="Bank holidays 2102, gov.uk")
     compliance = requirement.obligations.get()

@@ -18,12 +18,13 @@ from inspections.choices import InspectionState
 from intervention import services
 from intervention.choices import (
     CaseState,
-    InterventionPower,
-    InterventionState,
+    DirectionKind,
+    DirectionState,
     NoticeState,
     ObligationKind,
     ObligationState,
     Owner,
+    PowerState,
 )
 from intervention.models import Obligation
 from tests.workflow import (
@@ -95,6 +96,13 @@ def _issued_obligation(kind):
     return lambda fx, cw: fx("issued_notice").obligations.get(kind=kind)
 
 
+def _direction_requiring_something(fx, cw):
+    """A direction in force under a live power, with one thing it requires of the council."""
+    direction = cw.direction(cw.power(fx("issued_notice")))
+    services.direction_require(direction=direction, by=cw.official, on=IN_FORCE_ON, description="Appoint")
+    return direction
+
+
 # Everything the council owes under the Powys notice while it is in force: (a), (f), (g), the plan,
 # its agreement and three monthly Board reports.
 COUNCIL_OWES = 8
@@ -157,13 +165,28 @@ MOVES = {
     "case_close": Move(
         lambda fx, cw: fx("powys_case"),
         lambda o, by: services.case_close(
-            case=o, by=by, on=CLOSED_ON, decision="Sufficient progress", source="Statement"
+            case=o,
+            by=by,
+            on=CLOSED_ON,
+            minister="The Minister",
+            decision="Sufficient progress",
+            source="Statement",
         ),
         "official",
         "close",
         "Sufficient progress",
         CaseState.OPEN,
         CaseState.CLOSED,
+        CLOSED_ON,
+    ),
+    "case_reopen": Move(
+        lambda fx, cw: cw.close(fx("powys_case")),
+        lambda o, by: services.case_reopen(case=o, by=by, on=CLOSED_ON, reason="New concerns"),
+        "official",
+        "reopen",
+        "New concerns",
+        CaseState.CLOSED,
+        CaseState.OPEN,
         CLOSED_ON,
     ),
     "notice_issue": Move(
@@ -284,15 +307,14 @@ MOVES = {
         None,
         settles=COUNCIL_OWES,
     ),
-    "notice_escalate": Move(
+    "power_determine": Move(
         lambda fx, cw: fx("issued_notice"),
-        lambda o, by: services.notice_escalate(
+        lambda o, by: services.power_determine(
             notice=o,
             by=by,
-            reason="Not done",
-            power=InterventionPower.SPECIFIED_ACTION,
-            terms="Appoint a commissioner.",
             on=ESCALATED_ON,
+            actions_not_taken=o.requirements.filter(letter__in=["a", "f"]),
+            reasons="Not done",
         ),
         "official",
         "escalate",
@@ -403,25 +425,51 @@ MOVES = {
         BOARD_REPORT_ON,
         moving=lambda report: Obligation.objects.get(board_report=report),
     ),
-    "intervention_bring_into_force": Move(
-        lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.PROPOSED),
-        lambda o, by: services.intervention_bring_into_force(intervention=o, by=by, on=IN_FORCE_ON),
-        "official",
-        "bring_into_force",
-        "",
-        InterventionState.PROPOSED,
-        InterventionState.IN_FORCE,
-        IN_FORCE_ON,
-    ),
-    "intervention_end": Move(
-        lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.IN_FORCE),
-        lambda o, by: services.intervention_end(intervention=o, by=by, on=ENDED_ON, reason="Sustained"),
+    "power_end": Move(
+        lambda fx, cw: cw.power(fx("issued_notice")),
+        lambda o, by: services.power_end(
+            power=o, by=by, on=ENDED_ON, reference="Letter", reasons="Sustained"
+        ),
         "official",
         "end",
         "Sustained",
-        InterventionState.IN_FORCE,
-        InterventionState.ENDED,
+        PowerState.LIVE,
+        PowerState.ENDED,
         ENDED_ON,
+    ),
+    "direction_vary": Move(
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice")), kind=DirectionKind.PERFORMED_BY_MINISTERS),
+        lambda o, by: services.direction_vary(
+            direction=o, by=by, on=ENDED_ON, terms="Another nominee", reason="Nominee left", nominee="B"
+        ),
+        "official",
+        "vary",
+        "Nominee left",
+        DirectionState.IN_FORCE,
+        DirectionState.IN_FORCE,
+        ENDED_ON,
+    ),
+    "direction_revoke": Move(
+        _direction_requiring_something,
+        lambda o, by: services.direction_revoke(direction=o, by=by, on=ENDED_ON, reason="Not needed"),
+        "official",
+        "revoke",
+        "Not needed",
+        DirectionState.IN_FORCE,
+        DirectionState.REVOKED,
+        ENDED_ON,
+        settles=1,  # what it required of the council
+    ),
+    "direction_end": Move(
+        _direction_requiring_something,
+        lambda o, by: services.direction_end(direction=o, by=by, on=ENDED_ON, reason="Period over"),
+        "official",
+        "end",
+        "Period over",
+        DirectionState.IN_FORCE,
+        DirectionState.ENDED,
+        ENDED_ON,
+        settles=1,
     ),
 }
 
@@ -522,7 +570,7 @@ def test_exactly_one_transition_log_row_is_written_for_what_moved(moved):
     assert not hasattr(moved["obj"], "_change_reason")
 
 
-@pytest.mark.parametrize("end", ["notice_withdraw", "notice_escalate"])
+@pytest.mark.parametrize("end", ["notice_withdraw", "power_determine"])
 def test_ending_a_notice_settles_what_the_council_owes_with_who_and_why(
     end, issued_notice, official, casework
 ):

@@ -21,19 +21,36 @@ from inspections import services as inspection_services
 from inspections.choices import InspectionState
 from intervention import services
 from intervention.choices import (
-    InterventionPower,
-    InterventionState,
+    LIVE_STATES,
+    BoardKind,
+    DatePrecision,
+    DirectionKind,
+    DirectionState,
     NoticeState,
     ObligationKind,
     ObligationState,
+    Owner,
+    PerformedBy,
+    PowerState,
+    Regime,
 )
 
-from .factories import FindingFactory, InspectionFactory
+from .factories import FindingFactory, InspectionFactory, StatutoryFunctionFactory
 
 if TYPE_CHECKING:
     from accounts.models import Organisation, User
     from inspections.models import Inspection
-    from intervention.models import BoardReport, ImprovementPlan, Intervention, Obligation, WarningNotice
+    from intervention.models import (
+        Board,
+        BoardReport,
+        Direction,
+        ImprovementPlan,
+        InterventionCase,
+        Obligation,
+        PlanMilestone,
+        PowerToIntervene,
+        WarningNotice,
+    )
 
 PROJECT_APPS = ("accounts", "inspections", "intervention")
 
@@ -47,6 +64,8 @@ PLAN_SUBMITTED_ON = datetime.date(2017, 11, 13)
 BOARD_REPORT_ON = datetime.date(2017, 11, 30)
 PLAN_AGREED_ON = datetime.date(2017, 12, 5)
 REPORTED_ON = datetime.date(2018, 1, 15)
+# The Ministers determine that the power to intervene has arisen (after the compliance period),
+# give a direction under it, and later give written notice that the power has ended.
 ESCALATED_ON = datetime.date(2018, 1, 15)
 IN_FORCE_ON = datetime.date(2018, 2, 1)
 ENDED_ON = datetime.date(2019, 7, 31)
@@ -161,15 +180,27 @@ class Casework:
             return services.notice_withdraw(notice=notice, by=self.official, reason="Superseded")
         raise ValueError(state)
 
-    def escalate(self, notice: WarningNotice) -> Intervention:
-        return services.notice_escalate(
+    def escalate(self, notice: WarningNotice) -> PowerToIntervene:
+        """Determine that the power to intervene arose after `notice`: its first requirement not taken."""
+        return services.power_determine(
             notice=notice,
             by=self.official,
-            reason="The council did not take the required action",
-            power=InterventionPower.ADVISORY_SERVICES,
-            terms="Obtain advisory services from a named adviser.",
             on=ESCALATED_ON,
+            actions_not_taken=notice.requirements.order_by("position", "pk")[:1],
+            reasons="The council did not take the required action",
+            reference="WG-2018-001",
         )
+
+    def record_ministers_duties(self, notice: WarningNotice) -> WarningNotice:
+        """Record the Ministers' s151(3) duties under `notice` as done: a case cannot close while owed."""
+        duties = notice.obligations.filter(owner=Owner.MINISTERS, state__in=LIVE_STATES)
+        if duties.filter(kind=ObligationKind.LAYING).exists():
+            laid_on = max(LAID_ON, notice.given_on)
+            services.notice_record_laying(notice=notice, by=self.official, on=laid_on, reference="Laid")
+        if duties.filter(kind=ObligationKind.LEGISLATURE_REPORT).exists():
+            reported_on = max(REPORTED_ON, notice.given_on)
+            services.notice_record_report(notice=notice, by=self.official, on=reported_on, reference="Report")
+        return reread(notice)
 
     # Work on an issued notice --------------------------------------------------------------
 
@@ -209,15 +240,80 @@ class Casework:
             services.board_report_submit(report=report, by=self.officer, on=BOARD_REPORT_ON, summary="Nov")
         return reread(report)
 
-    def intervention(self, notice: WarningNotice, state: str) -> Intervention:
-        """Escalate an issued notice and return its intervention, moved to `state`."""
-        intervention = self.escalate(notice)
-        if state == InterventionState.IN_FORCE:
-            services.intervention_bring_into_force(
-                intervention=intervention, by=self.official, on=IN_FORCE_ON
+    # The power to intervene and directions under it -------------------------------------------
+
+    def power(self, notice: WarningNotice, state: str = PowerState.LIVE) -> PowerToIntervene:
+        """Determine the power to intervene after an issued notice and return it, moved to `state`."""
+        power = self.escalate(notice)
+        if state == PowerState.ENDED:
+            services.power_end(
+                power=power,
+                by=self.official,
+                on=ENDED_ON,
+                reference="Letter of 31 July 2019",
+                reasons="Improvement sustained",
             )
-        elif state == InterventionState.ENDED:
-            services.intervention_end(
-                intervention=intervention, by=self.official, on=ENDED_ON, reason="Improvement sustained"
-            )
-        return reread(intervention)
+        return reread(power)
+
+    def direction(
+        self,
+        power: PowerToIntervene,
+        state: str = DirectionState.IN_FORCE,
+        *,
+        kind: str = DirectionKind.ADVISORY_SERVICES,
+        **fields,
+    ) -> Direction:
+        """Give a direction of `kind` under a live power on IN_FORCE_ON and return it, moved to `state`."""
+        if kind == DirectionKind.PERFORMED_BY_MINISTERS:
+            fields.setdefault("performed_by", PerformedBy.NOMINEE)
+            fields.setdefault("nominee", "A named commissioner")
+            fields.setdefault("functions", [StatutoryFunctionFactory(code="SSWBA-s144")])
+        if kind == DirectionKind.FURTHER_PROVISION and "relates_to" not in fields:
+            fields["relates_to"] = self.direction(power, kind=DirectionKind.PERFORMED_BY_MINISTERS)
+        direction = services.direction_give(
+            power=power,
+            by=self.official,
+            kind=kind,
+            terms="Obtain advisory services from a named adviser.",
+            given_on=IN_FORCE_ON,
+            **fields,
+        )
+        if state == DirectionState.REVOKED:
+            services.direction_revoke(direction=direction, by=self.official, on=ENDED_ON, reason="Not needed")
+        elif state == DirectionState.ENDED:
+            services.direction_end(direction=direction, by=self.official, on=ENDED_ON, reason="Period over")
+        return reread(direction)
+
+    # The rest of the case's arc ----------------------------------------------------------------
+
+    def close(self, case: InterventionCase) -> InterventionCase:
+        """Record the Ministers' duties under every notice given, then close the case on CLOSED_ON."""
+        for notice in case.notices.exclude(given_on=None).order_by("pk"):
+            self.record_ministers_duties(notice)
+        return services.case_close(
+            case=case,
+            by=self.official,
+            on=CLOSED_ON,
+            minister="The Minister for Children and Social Care",
+            decision="Sufficient progress has been made.",
+            source="Written statement, 1 July 2020",
+        )
+
+    def board(self, case: InterventionCase, **fields) -> Board:
+        """Establish an Improvement Board on the case, in the month after the notice was given."""
+        fields = {
+            "kind": BoardKind.IMPROVEMENT_BOARD,
+            "name": "Powys Improvement Board",
+            "regime": Regime.SSWBA_PART_8,
+            "remit": "Oversee the improvement plan.",
+            "source": "Written statement, 7 November 2017",
+            "established_on": datetime.date(2017, 11, 1),
+            "established_precision": DatePrecision.MONTH,
+            **fields,
+        }
+        return services.board_establish(case=case, by=self.official, **fields)
+
+    def milestone(self, notice: WarningNotice, **fields) -> PlanMilestone:
+        """Add a milestone to the improvement plan of an issued notice, as the council's officer."""
+        fields = {"label": "Recruit permanent social workers", "due_description": "At 6 months", **fields}
+        return services.milestone_add(plan=notice.improvement_plan, by=self.officer, **fields)

@@ -19,13 +19,14 @@ from .. import calendars
 from ..models import (
     BoardReport,
     CarryOverDecision,
+    Direction,
     EvidenceFile,
     Ground,
     ImprovementPlan,
-    Intervention,
     InterventionCase,
     NoticeGround,
     Obligation,
+    PowerToIntervene,
     Requirement,
     RequirementVariation,
     Submission,
@@ -72,7 +73,8 @@ def _history_querysets(
         (CarryOverDecision, CarryOverDecision.history.filter(follow_up_id__in=notice_ids)),
         (ImprovementPlan, ImprovementPlan.history.filter(notice_id__in=notice_ids)),
         (BoardReport, BoardReport.history.filter(notice_id__in=notice_ids)),
-        (Intervention, Intervention.history.filter(notice_id__in=notice_ids)),
+        (PowerToIntervene, PowerToIntervene.history.filter(case_id=case.pk)),
+        (Direction, Direction.history.filter(power__case_id=case.pk)),
         (Submission, Submission.history.filter(requirement_id__in=requirement_ids)),
         (EvidenceFile, EvidenceFile.history.filter(submission_id__in=submission_ids)),
     ]
@@ -135,8 +137,9 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
     wanted = [(model, sorted(ids_by_model[model])) for model in STATEFUL_MODELS]
     # Objects whose history rows are missing (written in bulk) still have their transitions listed.
     wanted += [
-        (model, model.objects.filter(notice_id__in=notice_ids).values("pk"))
-        for model in (Obligation, Intervention)
+        (Obligation, Obligation.objects.filter(notice_id__in=notice_ids).values("pk")),
+        (PowerToIntervene, PowerToIntervene.objects.filter(case=case).values("pk")),
+        (Direction, Direction.objects.filter(power__case=case).values("pk")),
     ]
     logs = _logs_of(ct, wanted).select_related("by__organisation").order_by("recorded_at", "id")
 
@@ -239,9 +242,14 @@ def _names(histories: list[tuple[type[models.Model], list[Any]]]) -> dict[tuple[
         names[(ImprovementPlan, row.id)] = names.get((WarningNotice, row.notice_id), "")
     for row in rows_of.get(BoardReport, []):
         names[(BoardReport, row.id)] = calendars.format_month(row.month)
-    power = dict(Intervention._meta.get_field("power").flatchoices)
-    for row in rows_of.get(Intervention, []):
-        names[(Intervention, row.id)] = str(power.get(row.power, row.power))
+    for power in PowerToIntervene.objects.filter(
+        pk__in={row.id for row in rows_of.get(PowerToIntervene, [])}
+    ):
+        names[(PowerToIntervene, power.pk)] = str(power)
+    for direction in Direction.objects.filter(
+        pk__in={row.id for row in rows_of.get(Direction, [])}
+    ).select_related("provision"):
+        names[(Direction, direction.pk)] = str(direction)
     for row in rows_of.get(Submission, []):
         names[(Submission, row.id)] = names.get((Requirement, row.requirement_id), "")
     for row in rows_of.get(EvidenceFile, []):

@@ -41,9 +41,10 @@ from accounts.permissions import is_official
 from .. import calendars
 from ..choices import ObligationKind, Owner
 from ..models import (
-    Intervention,
+    Direction,
     InterventionCase,
     Obligation,
+    PowerToIntervene,
     Requirement,
     RequirementVariation,
     WarningNotice,
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 # The objects of a case whose state moves, in the order the chronology names them.
-STATEFUL_MODELS = (InterventionCase, WarningNotice, Obligation, Intervention)
+STATEFUL_MODELS = (InterventionCase, WarningNotice, Obligation, PowerToIntervene, Direction)
 
 
 # Rebuilding states from the transition log ---------------------------------------------------
@@ -233,11 +234,20 @@ class RequirementAsAt:
 
 
 @dataclass
-class InterventionAsAt:
-    intervention: Intervention
+class DirectionAsAt:
+    direction: Direction
     state: str
     state_label: str
     since: datetime.date | None
+
+
+@dataclass
+class PowerAsAt:
+    power: PowerToIntervene
+    state: str
+    state_label: str
+    since: datetime.date | None
+    directions: list[DirectionAsAt] = field(default_factory=list)
 
 
 @dataclass
@@ -248,7 +258,6 @@ class NoticeAsAt:
     given_on: datetime.date | None
     obligations: list[ObligationAsAt] = field(default_factory=list)
     requirements: list[RequirementAsAt] = field(default_factory=list)
-    interventions: list[InterventionAsAt] = field(default_factory=list)
 
     def of_kind(self, *kinds: str) -> list[ObligationAsAt]:
         return [o for o in self.obligations if o.obligation.kind in kinds]
@@ -281,6 +290,7 @@ class CaseAsAt:
     state: str
     state_label: str
     notices: list[NoticeAsAt]
+    powers: list[PowerAsAt] = field(default_factory=list)
     # Where a date of event was missing and the date recorded was used instead, in plain words.
     recorded_date_notes: list[str] = field(default_factory=list)
 
@@ -312,12 +322,18 @@ def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notice
         Q(notice_id__in=notice_ids) | Q(carried_to_id__in=notice_ids)
     ).select_related("requirement", "board_report", "notice")
     owed = obligations_as_at(obligations, day)
-    interventions = list(Intervention.objects.filter(notice_id__in=notice_ids).order_by("proposed_on", "id"))
+    powers = list(case.powers.filter(determined_on__lte=day).order_by("determined_on", "id"))
+    directions = list(
+        Direction.objects.filter(power__in=powers, given_on__lte=day)
+        .select_related("provision")
+        .order_by("given_on", "id")
+    )
     ct = _content_types()
     wanted = [
         (InterventionCase, [case.pk]),
         (WarningNotice, notice_ids),
-        (Intervention, [i.pk for i in interventions]),
+        (PowerToIntervene, [p.pk for p in powers]),
+        (Direction, [d.pk for d in directions]),
     ]
     steps = timelines(_logs_of(ct, wanted).order_by("recorded_at", "id"))
     drafted_on = {
@@ -350,9 +366,28 @@ def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notice
     requirements_of: dict[int, list[Requirement]] = defaultdict(list)
     for requirement in requirements:
         requirements_of[requirement.notice_id].append(requirement)
-    interventions_of: dict[int, list[Intervention]] = defaultdict(list)
-    for intervention in interventions:
-        interventions_of[intervention.notice_id].append(intervention)
+    for power in powers:
+        p_state, p_since = state_on(
+            steps_of(PowerToIntervene, power.pk), day, initial=_initial_state(PowerToIntervene)
+        )
+        item = PowerAsAt(
+            power=power, state=p_state, state_label=_state_label(PowerToIntervene, p_state), since=p_since
+        )
+        for direction in directions:
+            if direction.power_id != power.pk:
+                continue
+            d_state, d_since = state_on(
+                steps_of(Direction, direction.pk), day, initial=_initial_state(Direction)
+            )
+            item.directions.append(
+                DirectionAsAt(
+                    direction=direction,
+                    state=d_state,
+                    state_label=_state_label(Direction, d_state),
+                    since=d_since,
+                )
+            )
+        result.powers.append(item)
 
     for notice in notices:
         notice_steps = steps_of(WarningNotice, notice.pk)
@@ -389,20 +424,6 @@ def case_as_at(case: InterventionCase, day: datetime.date, *, user: User, notice
                     text=text_as_at(requirement, variations.get(requirement.pk, []), day),
                     status=rules.series(item.status for item in items),
                     obligations=items,
-                )
-            )
-        for intervention in interventions_of.get(notice.pk, []):
-            if intervention.proposed_on > day:
-                continue
-            i_state, i_since = state_on(
-                steps_of(Intervention, intervention.pk), day, initial=_initial_state(Intervention)
-            )
-            row.interventions.append(
-                InterventionAsAt(
-                    intervention=intervention,
-                    state=i_state,
-                    state_label=_state_label(Intervention, i_state),
-                    since=i_since,
                 )
             )
     result.recorded_date_notes = list(dict.fromkeys(result.recorded_date_notes))

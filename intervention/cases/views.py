@@ -7,19 +7,26 @@ shows only the notices selectors.notices_for_user lets the person see.
 from __future__ import annotations
 
 import csv
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.web import paginate
-from intervention import asat, selectors
-from intervention.cases.forms import AsAtForm
+from accounts.forms import DatedReasonForm
+from accounts.web import paginate, run_service
+from intervention import asat, permissions, selectors, services
+from intervention.cases import selectors as case_selectors
+from intervention.cases.forms import AsAtForm, CloseCaseForm, StatementForm
+from intervention.choices import CaseState
 from intervention.models import InterventionCase
+from intervention.web import GET_OR_POST, act, available_actions, blocked_reason, bound_form
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,13 +40,100 @@ def _notices_for(request: HttpRequest, case: InterventionCase):
     return selectors.notices_for_user(request.user).filter(case=case)
 
 
+CASE_ACTIONS = {"close": "intervention:case_close", "reopen": "intervention:case_reopen"}
+
+
 @login_required
 @require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk)
     notices = _notices_for(request, case).order_by("given_on", "created_at", "id")
+    arc = case_selectors.case_arc(case, user=request.user, notices=_notices_for(request, case))
+    close_blocked = ""
+    actions = available_actions(case, request.user, CASE_ACTIONS)
+    official = permissions.can_manage_case(case, request.user)
+    if official and case.state == CaseState.OPEN and not any(a.name == "close" for a in actions):
+        close_blocked = blocked_reason(case, "close") or ""
     return render(
-        request, "intervention/cases/case_detail.html", {"case": case, **paginate(request, notices)}
+        request,
+        "intervention/cases/case_detail.html",
+        {
+            "case": case,
+            "arc": arc,
+            "actions": actions,
+            "close_blocked": close_blocked,
+            "can_record": permissions.can_manage_case(case, request.user) and case.state == CaseState.OPEN,
+            **paginate(request, notices),
+        },
+    )
+
+
+def _case_url(case: InterventionCase) -> str:
+    return reverse("intervention:case_detail", args=[case.pk])
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    return act(
+        request,
+        obj=case,
+        allowed=permissions.can_manage_case(case, request.user),
+        transition="close",
+        form=bound_form(request, CloseCaseForm),
+        service=partial(services.case_close, case=case),
+        success_message=_("The case has been closed."),
+        back_url=_case_url(case),
+        template="intervention/cases/case_close.html",
+        context={"case": case},
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    form = bound_form(
+        request, DatedReasonForm, reason_required=True, reason_label=_("Why the case is reopened")
+    )
+    form.fields["on"].label = _("Date the case was reopened")
+    return act(
+        request,
+        obj=case,
+        allowed=permissions.can_manage_case(case, request.user),
+        transition="reopen",
+        form=form,
+        service=partial(services.case_reopen, case=case),
+        success_message=_("The case has been reopened."),
+        back_url=_case_url(case),
+        template="intervention/cases/case_reopen.html",
+        context={"case": case},
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def statement_record(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    if not permissions.can_manage_case(case, request.user):
+        raise PermissionDenied
+    notices = _notices_for(request, case).filter(given_on__isnull=False).order_by("given_on", "pk")
+    form = bound_form(request, StatementForm, notices=notices)
+    if request.method == "POST" and form.is_valid():
+        response = run_service(
+            request,
+            form,
+            partial(services.statement_record, case=case, by=request.user, **form.cleaned_data),
+            success_message=_("The statement has been recorded."),
+            success_url=_case_url(case),
+        )
+        if response is not None:
+            return response
+    return render(
+        request,
+        "intervention/cases/statement_record.html",
+        {"form": form, "case": case, "back_url": _case_url(case)},
     )
 
 

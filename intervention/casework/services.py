@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import apply_transition, check_not_future, save_with_history
+from accounts.audit import save_with_history
 
 from .. import permissions
 from ..checks import check_after_given, clean_and_save, require, require_reason
@@ -38,7 +38,6 @@ from ..models import (
     BoardReport,
     EvidenceFile,
     ImprovementPlan,
-    Intervention,
     Obligation,
     Requirement,
     Submission,
@@ -321,25 +320,3 @@ def board_report_submit(
         missing_summary=_("Enter a summary of the Board report."),
     )
     return report
-
-
-# Interventions -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def intervention_bring_into_force(
-    *, intervention: Intervention, by: User, on: datetime.date, reason: str = ""
-) -> Intervention:
-    check_not_future(on, what=_("The date the direction took effect"))
-    if on < intervention.proposed_on:
-        raise ValidationError({"on": _("A direction cannot take effect before it was proposed.")})
-    return apply_transition(intervention, "bring_into_force", by=by, reason=reason, occurred_on=on, on=on)
-
-
-@transaction.atomic
-def intervention_end(*, intervention: Intervention, by: User, on: datetime.date, reason: str) -> Intervention:
-    require_reason(reason, _("Enter why the intervention is ending."))
-    check_not_future(on, what=_("The date the intervention ended"))
-    if on < intervention.proposed_on:
-        raise ValidationError({"on": _("An intervention cannot end before it was proposed.")})
-    return apply_transition(intervention, "end", by=by, reason=reason, occurred_on=on, on=on)

@@ -16,7 +16,5 @@ urlpatterns = [
     path("plans/<int:pk>/return/", views.plan_return, name="plan_return"),
     path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
     path("board-reports/<int:pk>/submit/", views.board_report_submit, name="board_report_submit"),
-    path("interventions/<int:pk>/in-force/", views.intervention_in_force, name="intervention_in_force"),
-    path("interventions/<int:pk>/end/", views.intervention_end, name="intervention_end"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

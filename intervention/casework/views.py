@@ -24,7 +24,7 @@ from intervention import permissions, selectors, services
 from intervention.calendars import WorkingCalendar
 from intervention.casework.forms import DocumentSubmitForm, EvidenceForm
 from intervention.choices import ObligationKind, ObligationState, SubmissionDecision
-from intervention.models import EvidenceFile, Intervention, Obligation, Requirement, Submission
+from intervention.models import EvidenceFile, Obligation, Requirement, Submission
 from intervention.obligations import selectors as obligation_selectors
 from intervention.obligations import status as rules
 from intervention.web import GET_OR_POST, act, available_actions, bound_form, notice_url
@@ -42,12 +42,6 @@ REQUIREMENT_LABELS = {"release": gettext_lazy("Withdraw requirement")}
 
 def _requirement_url(requirement: Requirement) -> str:
     return reverse("intervention:requirement_detail", args=[requirement.pk])
-
-
-def _interventions_for(user) -> QuerySet[Intervention]:
-    return Intervention.objects.filter(
-        notice__in=selectors.notices_for_user(user).values("pk")
-    ).select_related("notice__case__council")
 
 
 def _evidence_for(user) -> QuerySet[EvidenceFile]:
@@ -368,59 +362,6 @@ def board_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         back_url=notice_url(report.notice_id, "board-reports"),
         template="intervention/board_report_submit.html",
         context={"report": report, "notice": report.notice, "obligation": obligation},
-    )
-
-
-# Interventions -----------------------------------------------------------------------------
-
-
-def _intervention_action(request, pk, *, transition, form, service, message, template):
-    intervention = get_object_or_404(_interventions_for(request.user), pk=pk)
-    return act(
-        request,
-        obj=intervention,
-        allowed=permissions.can_manage_intervention(intervention, request.user),
-        transition=transition,
-        form=form,
-        service=partial(service, intervention=intervention),
-        success_message=message,
-        back_url=notice_url(intervention.notice_id, "interventions"),
-        template=template,
-        context={"intervention": intervention, "notice": intervention.notice},
-    )
-
-
-@login_required
-@require_http_methods(GET_OR_POST)
-def intervention_in_force(request: HttpRequest, pk: int) -> HttpResponse:
-    form = bound_form(request, DatedReasonForm, reason_label=_("Note (optional)"))
-    form.fields["on"].label = _("Date the direction took effect")
-    return _intervention_action(
-        request,
-        pk,
-        transition="bring_into_force",
-        form=form,
-        service=services.intervention_bring_into_force,
-        message=_("The intervention has been recorded as in force."),
-        template="intervention/intervention_in_force.html",
-    )
-
-
-@login_required
-@require_http_methods(GET_OR_POST)
-def intervention_end(request: HttpRequest, pk: int) -> HttpResponse:
-    form = bound_form(
-        request, DatedReasonForm, reason_required=True, reason_label=_("Why the intervention is ending")
-    )
-    form.fields["on"].label = _("Date the intervention ended")
-    return _intervention_action(
-        request,
-        pk,
-        transition="end",
-        form=form,
-        service=services.intervention_end,
-        message=_("The intervention has been recorded as ended."),
-        template="intervention/intervention_end.html",
     )
 
 

@@ -177,12 +177,15 @@ def notice_remove_ground(*, notice: WarningNotice, by: User, ground: Ground) -> 
 def notice_set_failed_functions(
     *, notice: WarningNotice, by: User, functions: Iterable[StatutoryFunction]
 ) -> WarningNotice:
-    """Name the social services functions the council failed to perform."""
+    """Name the social services functions the council failed to perform, in the notice's order."""
     require(permissions.can_manage_notice(notice, by))
     require_draft(notice)
+    functions = list(functions)
     notice._history_user = by
-    notice.failed_functions.set(list(functions))
+    notice.failed_functions.set(functions)
     del notice._history_user
+    notice.failed_functions_order = [f.pk for f in functions]
+    save_with_history(notice, by=by, reason="failed functions", update_fields=["failed_functions_order"])
     return notice
 
 
@@ -262,16 +265,35 @@ def requirement_remove(*, requirement: Requirement, by: User) -> None:
 # Issuing and the Ministers' duties ---------------------------------------------------------
 
 
+def reasons_by_ground(grounds: list[NoticeGround]) -> list[tuple[str, str]]:
+    """Return each distinct set of reasons once, with the grounds it is given for ("Grounds 1 and 3")."""
+    found: dict[str, list[int]] = {}
+    for notice_ground in grounds:
+        found.setdefault(notice_ground.reasons.strip(), []).append(notice_ground.ground.number)
+    result = []
+    for reasons, numbers in found.items():
+        if len(numbers) == 1:
+            label = _("Ground %(number)s") % {"number": numbers[0]}
+        else:
+            label = _("Grounds %(numbers)s and %(last)s") % {
+                "numbers": ", ".join(str(n) for n in numbers[:-1]),
+                "last": numbers[-1],
+            }
+        result.append((label, reasons))
+    return result
+
+
 def render_notice_text(notice: WarningNotice, *, given_on: datetime.date) -> str:
     """Return the notice as it reads when given: the five contents s151(2) demands."""
-    grounds = notice.grounds.select_related("ground").prefetch_related("findings")
+    grounds = list(notice.grounds.select_related("ground").prefetch_related("findings"))
     return render_to_string(
         "intervention/warning_notice.txt",
         {
             "notice": notice,
             "given_on": given_on,
             "grounds": grounds,
-            "functions": notice.failed_functions.all(),
+            "reasons": reasons_by_ground(grounds),
+            "functions": notice.failed_functions_in_order(),
             "requirements": notice.requirements.all(),
         },
     ).strip()

@@ -214,7 +214,7 @@ def draft_overview(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
         [notice], Prefetch("grounds", queryset=NoticeGround.objects.select_related("ground"))
     )
     letters = list(notice.requirements.values_list("letter", flat=True))
-    functions = list(notice.failed_functions.all())
+    functions = notice.failed_functions_in_order()
     tasks = _tasks(notice, letters=letters, functions=functions)
     context = {
         "notice": notice,

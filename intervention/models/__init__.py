@@ -1,5 +1,15 @@
 """The intervention app's models, one module per part of the work; imported from here everywhere."""
 
+from .arc import (
+    S144_TITLE,
+    Appointment,
+    Board,
+    BoardRemitChange,
+    CaseEvent,
+    PlanMilestone,
+    Statement,
+    dated,
+)
 from .calendar import ConfirmedCalendarYear, NonWorkingDay
 from .cases import InterventionCase
 from .common import SENEDD_RENAMED_ON, condition, legislature_name
@@ -14,12 +24,25 @@ from .documents import (
     evidence_upload_to,
 )
 from .escalations import Escalation, EscalationRecipient, SeniorContact
-from .interventions import Intervention
 from .notices import CarryOverDecision, Ground, NoticeGround, Requirement, RequirementVariation, WarningNotice
 from .obligations import Obligation, facts_of
+from .powers import Direction, DirectionVariation, PowerRoute, PowerToIntervene, Provision
 from .reminders import Reminder
 
 __all__ = [
+    "S144_TITLE",
+    "Appointment",
+    "Board",
+    "BoardRemitChange",
+    "CaseEvent",
+    "Direction",
+    "DirectionVariation",
+    "PlanMilestone",
+    "PowerRoute",
+    "PowerToIntervene",
+    "Provision",
+    "Statement",
+    "dated",
     "EVIDENCE_HEADER_BYTES",
     "EVIDENCE_TYPES",
     "SENEDD_RENAMED_ON",
@@ -31,7 +54,6 @@ __all__ = [
     "EvidenceFile",
     "Ground",
     "ImprovementPlan",
-    "Intervention",
     "InterventionCase",
     "NonWorkingDay",
     "NoticeGround",

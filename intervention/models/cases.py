@@ -18,9 +18,11 @@ from inspections.models import Inspection
 
 from .. import permissions
 from ..choices import (
+    LIVE_STATES,
     CaseState,
-    InterventionState,
     NoticeState,
+    Owner,
+    PowerState,
     Regime,
 )
 from .common import condition
@@ -55,8 +57,10 @@ class InterventionCase(fsm.ConcurrentTransitionMixin, models.Model):
         help_text=_("The Welsh Government official escalations about this case are addressed to."),
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_minister = models.CharField(_("Minister who decided"), max_length=300, blank=True)
     closure_decision = models.TextField(_("closing decision"), blank=True)
     closure_source = models.CharField(_("source of the closing decision"), max_length=500, blank=True)
+    reopened_on = models.DateField(_("reopened on"), null=True, blank=True)
     state = fsm.FSMField(
         _("state"), max_length=20, choices=CaseState.choices, default=CaseState.OPEN, protected=True
     )
@@ -82,28 +86,54 @@ class InterventionCase(fsm.ConcurrentTransitionMixin, models.Model):
         if self.lead_id is not None and not is_official(self.lead):
             raise ValidationError({"lead": _("Choose an active Welsh Government official.")})
 
-    @condition(_("Every notice on the case must be complied, escalated or withdrawn first."))
-    def has_no_live_notice(self) -> bool:
-        return not self.notices.filter(state__in=[NoticeState.DRAFT, NoticeState.ISSUED]).exists()
+    @condition(_("A draft notice on the case must be issued or withdrawn first."))
+    def has_no_draft_notice(self) -> bool:
+        return not self.notices.filter(state=NoticeState.DRAFT).exists()
 
-    @condition(_("Every intervention on the case must have ended first."))
-    def has_no_live_intervention(self) -> bool:
-        from .interventions import Intervention  # defined after the case, which it refers to
+    @condition(_("Every power to intervene on the case must be ended by written notice first."))
+    def has_no_live_power(self) -> bool:
+        return not self.powers.filter(state=PowerState.LIVE).exists()
 
-        return not Intervention.objects.filter(
-            notice__case=self, state__in=[InterventionState.PROPOSED, InterventionState.IN_FORCE]
+    @condition(
+        _(
+            "The Welsh Ministers' own duties under s151(3) must be recorded first (done, or done with "
+            "the date not evidenced): closing the case does not discharge them."
+        )
+    )
+    def ministers_duties_recorded(self) -> bool:
+        from .obligations import Obligation  # defined after the case, which it refers to
+
+        return not Obligation.objects.filter(
+            notice__case=self, owner=Owner.MINISTERS, state__in=LIVE_STATES
         ).exists()
 
     @fsm.transition(
         field=state,
         source=CaseState.OPEN,
         target=CaseState.CLOSED,
-        conditions=[has_no_live_notice, has_no_live_intervention],
+        conditions=[has_no_draft_notice, has_no_live_power, ministers_duties_recorded],
         permission=permissions.can_manage_case,
         custom={"label": _("Close case")},
     )
-    def close(self, *, on: datetime.date, decision: str, source: str) -> None:
+    def close(self, *, on: datetime.date, minister: str, decision: str, source: str) -> None:
         """The Welsh Ministers decide, on a recorded date and source, that the case is over."""
         self.closed_on = on
+        self.closure_minister = minister
         self.closure_decision = decision
         self.closure_source = source
+        self.reopened_on = None
+
+    @fsm.transition(
+        field=state,
+        source=CaseState.CLOSED,
+        target=CaseState.OPEN,
+        permission=permissions.can_manage_case,
+        custom={"label": _("Reopen case")},
+    )
+    def reopen(self, *, on: datetime.date) -> None:
+        """The case is opened again; the closing decision stays in its history."""
+        self.reopened_on = on
+        self.closed_on = None
+        self.closure_minister = ""
+        self.closure_decision = ""
+        self.closure_source = ""

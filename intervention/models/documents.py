@@ -142,6 +142,15 @@ class BoardReport(models.Model):
 
     notice = models.ForeignKey(WarningNotice, on_delete=models.CASCADE, related_name="board_reports")
     month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    # The board the report went to: the one sitting on the case when it was sent.
+    board = models.ForeignKey(
+        "intervention.Board",
+        verbose_name=_("board"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
     summary = models.TextField(_("summary"), blank=True)
     document_reference = models.CharField(_("document reference"), max_length=500, blank=True)
     history = HistoricalRecords()

@@ -88,6 +88,10 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="warning_notices",
     )
+    # The failed functions in the order the notice lists them, (i), (ii)...: their primary keys.
+    failed_functions_order = models.JSONField(
+        _("order of the failed functions"), default=list, blank=True, editable=False
+    )
     # s151(2)(d): the compliance period.
     compliance_rule = models.CharField(
         _("compliance period rule"),
@@ -178,6 +182,12 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def failed_functions_in_order(self) -> list[StatutoryFunction]:
+        """Return the failed functions in the order the notice lists them."""
+        order = {pk: index for index, pk in enumerate(self.failed_functions_order or [])}
+        functions = list(self.failed_functions.all())
+        return sorted(functions, key=lambda f: (order.get(f.pk, len(order)), f.code))
 
     @property
     def council(self) -> Organisation:
@@ -300,12 +310,26 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
         self.closed_reason = closing_reason
         self.ended_on = on
 
+    @condition(_("An addendum is part of the notice it amends: record the determination on that notice."))
+    def is_not_addendum(self) -> bool:
+        return not self.is_addendum
+
+    @condition(
+        _(
+            "The compliance period has not ended, so the power to intervene cannot have arisen yet "
+            "(s152): it can be determined from the day after the period ends."
+        )
+    )
+    def compliance_period_over(self) -> bool:
+        return self.compliance_ends_on is not None and self.compliance_ends_on < timezone.localdate()
+
     @fsm.transition(
         field=state,
         source=NoticeState.ISSUED,
         target=NoticeState.ESCALATED,
+        conditions=[is_not_addendum, compliance_period_over],
         permission=permissions.can_manage_notice,
-        custom={"label": _("Escalate to intervention")},
+        custom={"label": _("Determine that the power to intervene has arisen")},
     )
     def escalate(self, *, on: datetime.date) -> None:
         """The council failed to take the required action; the Ministers move to intervene."""
@@ -361,6 +385,23 @@ class WarningNotice(fsm.ConcurrentTransitionMixin, models.Model):
     )
     def supersede(self, *, on: datetime.date, closing_reason: str) -> None:
         """A follow-up notice is given in its place."""
+        self.closed_reason = closing_reason
+        self.ended_on = on
+
+    @condition(_("A notice ends with its case only when the Welsh Ministers close the case."))
+    def case_closing(self) -> bool:
+        return getattr(self, "_case_closing", False)
+
+    @fsm.transition(
+        field=state,
+        source=NoticeState.ISSUED,
+        target=NoticeState.ENDED_WITH_CASE,
+        conditions=[case_closing],
+        permission=permissions.can_manage_notice,
+        custom={"label": _("Ended when the case closed")},
+    )
+    def end_with_case(self, *, on: datetime.date, closing_reason: str) -> None:
+        """The Ministers closed the case while the notice was in force; it ends with it."""
         self.closed_reason = closing_reason
         self.ended_on = on
 

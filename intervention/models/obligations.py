@@ -22,11 +22,15 @@ from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from inspections.models import Inspection
+
 from .. import permissions
 from ..choices import (
     LIVE_STATES,
     MINISTERS_KINDS,
+    CaseState,
     DeadlineUnit,
+    DirectionState,
     NoDateReason,
     NoticeState,
     ObligationKind,
@@ -67,6 +71,25 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="obligation",
     )
+    # What a direction requires, or what an inspection report asks by a date (kinds direction and
+    # report_action): the direction or report it comes from, and its words.
+    direction = models.ForeignKey(
+        "intervention.Direction",
+        verbose_name=_("direction"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="obligations",
+    )
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("inspection report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="obligations",
+    )
+    description = models.TextField(_("what is required"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     opened_on = models.DateField(_("owed from"), help_text=_("The day it became owed."))
     # A follow-up notice may carry an open obligation of the notice it supersedes.
@@ -163,6 +186,16 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
                 name="obligation_due_date_or_reason",
             ),
             models.CheckConstraint(
+                condition=~Q(kind=ObligationKind.DIRECTION)
+                | (Q(direction__isnull=False) & ~Q(description="")),
+                name="obligation_direction_has_words",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ObligationKind.REPORT_ACTION)
+                | (Q(inspection__isnull=False) & ~Q(description="")),
+                name="obligation_report_action_has_words",
+            ),
+            models.CheckConstraint(
                 condition=~Q(state=ObligationState.MET) | Q(met_on__isnull=False),
                 name="obligation_met_has_date",
             ),
@@ -231,10 +264,22 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
 
     @condition(_("The notice is not in force, so this cannot be done."))
     def notice_in_force(self) -> bool:
-        """The council's work happens while the notice it is owed under is in force."""
+        """The council's work under a notice happens while the notice it is owed under is in force."""
         if self.owner == Owner.MINISTERS:
             return self.notice.given_on is not None
+        if self.kind in (ObligationKind.DIRECTION, ObligationKind.REPORT_ACTION):
+            return True  # their own conditions below
         return self.governing_notice.state == NoticeState.ISSUED
+
+    @condition(_("The direction is not in force, so this cannot be done."))
+    def direction_in_force(self) -> bool:
+        """What a direction requires is owed while the direction is in force."""
+        return self.kind != ObligationKind.DIRECTION or self.direction.state == DirectionState.IN_FORCE
+
+    @condition(_("The case is closed, so this cannot be done."))
+    def case_open(self) -> bool:
+        """What an inspection report asks of the council is owed while the case is open."""
+        return self.kind != ObligationKind.REPORT_ACTION or self.notice.case.state == CaseState.OPEN
 
     @condition(_("This is met by a document, not by evidence: send the document instead."))
     def answered_by_evidence(self) -> bool:
@@ -278,7 +323,7 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=OWED,
         target=ObligationState.SUBMITTED,
-        conditions=[answered_by_evidence, notice_in_force],
+        conditions=[answered_by_evidence, notice_in_force, direction_in_force, case_open],
         permission=permissions.can_submit_evidence,
         custom={"label": _("Submit evidence")},
     )
@@ -291,7 +336,7 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ObligationState.SUBMITTED,
         target=ObligationState.MET,
-        conditions=[notice_in_force],
+        conditions=[notice_in_force, direction_in_force, case_open],
         permission=permissions.can_review_obligation,
         custom={"label": _("Accept")},
     )
@@ -304,7 +349,7 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ObligationState.SUBMITTED,
         target=ObligationState.RETURNED,
-        conditions=[notice_in_force],
+        conditions=[notice_in_force, direction_in_force, case_open],
         permission=permissions.can_review_obligation,
         custom={"label": _("Return to the council")},
     )
@@ -317,7 +362,7 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=OWED,
         target=ObligationState.MET,
-        conditions=[notice_in_force, plan_submitted_if_agreement],
+        conditions=[notice_in_force, direction_in_force, case_open, plan_submitted_if_agreement],
         permission=permissions.can_meet_obligation,
         custom={"label": _("Record as done")},
     )
@@ -349,7 +394,7 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ObligationState.MET,
         target=ObligationState.OPEN,
-        conditions=[is_plan_not_agreed, notice_in_force],
+        conditions=[is_plan_not_agreed, notice_in_force, direction_in_force, case_open],
         permission=permissions.can_settle_obligation,
         custom={"label": _("Return plan to the council")},
     )
@@ -375,7 +420,13 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ObligationState.NOT_REQUIRED,
         target=ObligationState.OPEN,
-        conditions=[is_scheduled_report, requirement_not_withdrawn, notice_in_force],
+        conditions=[
+            is_scheduled_report,
+            requirement_not_withdrawn,
+            notice_in_force,
+            direction_in_force,
+            case_open,
+        ],
         permission=permissions.can_settle_obligation,
         custom={"label": _("Put back in the schedule")},
     )
@@ -389,7 +440,7 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[ObligationState.OPEN, ObligationState.SUBMITTED, ObligationState.RETURNED],
         target=ObligationState.BREACHED,
-        conditions=[is_continuing_condition, notice_in_force],
+        conditions=[is_continuing_condition, notice_in_force, direction_in_force, case_open],
         permission=permissions.can_settle_obligation,
         custom={"label": _("Record a breach")},
     )
@@ -403,6 +454,10 @@ class Obligation(fsm.ConcurrentTransitionMixin, models.Model):
 
 def obligation_label(row) -> str:
     """Name what an obligation (or one of its history rows) owes, in a few words."""
+    if row.kind == ObligationKind.DIRECTION:
+        return str(_("Direction: %(words)s") % {"words": _short(row.description)})
+    if row.kind == ObligationKind.REPORT_ACTION:
+        return str(_("Inspection report: %(words)s") % {"words": _short(row.description)})
     requirement = row.requirement if row.requirement_id else None
     letter = {"letter": requirement.letter} if requirement else {}
     if row.kind == ObligationKind.REQUIREMENT:
@@ -435,6 +490,11 @@ def obligation_label(row) -> str:
     return str(
         _("Report to %(legislature)s on the council's action (s151(3)(b))") % {"legislature": legislature}
     )
+
+
+def _short(words: str, limit: int = 90) -> str:
+    words = " ".join(words.split())
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "\u2026"
 
 
 def facts_of(row) -> status_rules.Facts:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import OrganisationKind
 from accounts.forms import GovukDateField, not_future
 from accounts.models import Organisation
-from intervention.choices import InterventionPower, NoticeState
+from intervention.choices import NoticeState
 from intervention.models.notices import MAX_BOARD_REPORTS
 
 
@@ -53,43 +53,6 @@ class RecordedDateForm(forms.Form):
         help_text=_("For example the laid paper number, or a link to the statement"),
         max_length=500,
         error_messages={"required": _("Enter the reference")},
-    )
-
-    def clean_on(self):
-        return not_future(self.cleaned_data["on"])
-
-
-class EscalateForm(forms.Form):
-    """The Ministers move to intervene: the power, the terms of the proposed direction and why."""
-
-    power = forms.ChoiceField(
-        label=_("Power the Ministers propose to use"),
-        choices=InterventionPower.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Select the power the Ministers propose to use")},
-    )
-    terms = forms.CharField(
-        label=_("Terms of the proposed direction"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=10000,
-        error_messages={"required": _("Enter the terms of the proposed direction")},
-    )
-    nominee = forms.CharField(
-        label=_("Nominee (optional)"),
-        help_text=_("The person or body that would perform the function, if the direction names one"),
-        max_length=300,
-        required=False,
-    )
-    on = GovukDateField(
-        label=_("Date the Ministers decided to intervene"),
-        help_text=_("For example, 19 1 2018"),
-        error_messages={"required": _("Enter the date the Ministers decided to intervene")},
-    )
-    reason = forms.CharField(
-        label=_("Why the notice is being escalated"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-        error_messages={"required": _("Enter why the notice is being escalated")},
     )
 
     def clean_on(self):

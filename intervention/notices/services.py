@@ -21,7 +21,7 @@ from accounts.audit import apply_transition
 
 from .. import calendars, deadlines
 from ..casework import services as casework_services
-from ..checks import check_after_given, clean_and_save, require_reason
+from ..checks import check_after_given, require_reason
 from ..choices import (
     LIVE_STATES,
     NoticeKind,
@@ -31,7 +31,7 @@ from ..choices import (
     Owner,
     RequirementAnswer,
 )
-from ..models import Intervention, Obligation, WarningNotice
+from ..models import Obligation, WarningNotice
 from ..obligations import notify
 from ..obligations import services as obligation_services
 
@@ -317,33 +317,3 @@ def notice_withdraw(
         }
         _end(notice, by=by, on=on, why=why)
     return notice
-
-
-@transaction.atomic
-def notice_escalate(
-    *,
-    notice: WarningNotice,
-    by: User,
-    reason: str,
-    power: str,
-    terms: str,
-    nominee: str = "",
-    on: datetime.date | None = None,
-) -> Intervention:
-    """Record that the Ministers move to intervene under ss152-161, and propose the direction.
-
-    The notice ends there: what the council still owed under it is no longer required by the notice.
-    """
-    require_reason(reason, _("Enter why the notice is being escalated."))
-    if not terms.strip():
-        raise ValidationError({"terms": _("Enter the terms of the proposed direction.")})
-    on = on or timezone.localdate()
-    check_after_given(notice, on)
-    apply_transition(notice, "escalate", by=by, reason=reason, occurred_on=on, on=on)
-    intervention = Intervention(notice=notice, power=power, terms=terms, nominee=nominee, proposed_on=on)
-    clean_and_save(intervention, by=by, reason=f"proposed: {reason}")
-    why = _("The notice ended on %(date)s: the Ministers moved to intervene.") % {
-        "date": calendars.format_date(on)
-    }
-    _end(notice, by=by, on=on, why=why)
-    return intervention

@@ -16,5 +16,4 @@ urlpatterns = [
     ),
     path("notices/<int:pk>/close/", views.notice_close, name="notice_close"),
     path("notices/<int:pk>/withdraw/", views.notice_withdraw, name="notice_withdraw"),
-    path("notices/<int:pk>/escalate/", views.notice_escalate, name="notice_escalate"),
 ]

@@ -26,7 +26,7 @@ from intervention import permissions, selectors, services
 from intervention.calendars import WorkingCalendar
 from intervention.choices import NoticeState, ObligationKind, Owner
 from intervention.models import Obligation, RequirementVariation, WarningNotice
-from intervention.notices.forms import BoardScheduleForm, EscalateForm, ExtendComplianceForm, NoticeFilterForm
+from intervention.notices.forms import BoardScheduleForm, ExtendComplianceForm, NoticeFilterForm
 from intervention.obligations import selectors as obligation_selectors
 from intervention.obligations import status as rules
 from intervention.obligations.views import record_done_page
@@ -36,12 +36,8 @@ NOTICE_ACTIONS = {
     "extend_compliance_period": "intervention:notice_extend",
     "change_board_report_schedule": "intervention:notice_board_schedule",
     "close_as_complied": "intervention:notice_close",
-    "escalate": "intervention:notice_escalate",
+    "escalate": "intervention:power_determine",
     "withdraw": "intervention:notice_withdraw",
-}
-INTERVENTION_ACTIONS = {
-    "bring_into_force": "intervention:intervention_in_force",
-    "end": "intervention:intervention_end",
 }
 
 
@@ -139,7 +135,7 @@ def notice_page(notice: WarningNotice, *, user, today: datetime.date) -> dict:
     prefetch_related_objects(
         [notice],
         "requirements",
-        "interventions",
+        "powers",
         Prefetch("variations", queryset=RequirementVariation.objects.select_related("requirement")),
         Prefetch("followed_by", queryset=WarningNotice.objects.exclude(state=NoticeState.DRAFT)),
     )
@@ -169,9 +165,6 @@ def notice_page(notice: WarningNotice, *, user, today: datetime.date) -> dict:
         requirement.status = rules.series(o.status for o in found) if found else None
         requirement.variations_applied = amended.get(requirement.pk, [])
     own = [o for o in obligations if o.notice_id == notice.pk]
-    interventions = list(notice.interventions.all())
-    for intervention in interventions:
-        intervention.actions = available_actions(intervention, user, INTERVENTION_ACTIONS)
     actions = available_actions(notice, user, NOTICE_ACTIONS)
     close_blocked = ""
     closable = any(a.name == "close_as_complied" for a in actions)
@@ -192,7 +185,7 @@ def notice_page(notice: WarningNotice, *, user, today: datetime.date) -> dict:
         "carried_out": [o for o in own if o.carried_to_id],
         "variations": list(notice.variations.all()),
         "followed_by": list(notice.followed_by.all()),
-        "interventions": interventions,
+        "powers": list(notice.powers.all()),
         "today": today,
     }
 
@@ -308,18 +301,4 @@ def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         service=services.notice_withdraw,
         message=_("The notice has been withdrawn."),
         template="intervention/notice_withdraw.html",
-    )
-
-
-@login_required
-@require_http_methods(GET_OR_POST)
-def notice_escalate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _notice_action(
-        request,
-        pk,
-        transition="escalate",
-        form=bound_form(request, EscalateForm),
-        service=services.notice_escalate,
-        message=_("The notice has been escalated and the intervention proposed."),
-        template="intervention/notice_escalate.html",
     )

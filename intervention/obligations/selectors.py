@@ -26,7 +26,11 @@ from accounts.permissions import has_role, is_inspector, is_official
 
 from .. import calendars, selectors
 from ..choices import (
+    NOTICE_KINDS,
+    CaseState,
+    DirectionState,
     NoticeState,
+    ObligationKind,
     ObligationState,
     ObligationStatus,
     Owner,
@@ -172,9 +176,11 @@ def dashboard_groups(
     calendar = calendar or calendars.WorkingCalendar()
     soon_until = rules.due_soon_until(today, non_working=calendar)
     live = obligations.filter(
-        Q(notice__state=NoticeState.ISSUED)
+        Q(notice__state=NoticeState.ISSUED, kind__in=NOTICE_KINDS)
         | Q(carried_to__state=NoticeState.ISSUED)
         | Q(owner=Owner.MINISTERS)
+        | Q(kind=ObligationKind.DIRECTION, direction__state=DirectionState.IN_FORCE)
+        | Q(kind=ObligationKind.REPORT_ACTION, notice__case__state=CaseState.OPEN)
     )
     groups = []
     for code, title in codes if codes is not None else _council_groups():

@@ -28,6 +28,7 @@ from .. import calendars, deadlines, permissions
 from ..checks import clean_and_save, require
 from ..choices import (
     LIVE_STATES,
+    NOTICE_KINDS,
     ComplianceRule,
     DeadlineUnit,
     NoDateReason,
@@ -467,7 +468,8 @@ def settle_when_notice_ends(
     owed whatever becomes of it.
     """
     settled = []
-    for obligation in live_obligations(notice).filter(owner=Owner.COUNCIL).order_by("position", "id"):
+    own = live_obligations(notice).filter(owner=Owner.COUNCIL, kind__in=NOTICE_KINDS)
+    for obligation in own.order_by("position", "id"):
         settled.append(release(obligation, by=by, on=on, reason=reason))
     if settled and notify_people:
         notify.obligations_changed(

@@ -56,10 +56,37 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The Powys 2017 demo with its users, loaded as `make demo` loads it."""
+    """The Powys 2017 demo with its users, loaded as `make demo` loads it (the case closed in 2020)."""
     from django.core.management import call_command
 
     call_command("load_demo", verbosity=0)
+
+
+def replay_demo(*, until) -> dict:
+    """Record the Powys demo's events up to the end of day `until`, as they happened; return its state."""
+    from django.core.management import call_command
+
+    from accounts.models import Organisation
+    from intervention.demo import powys_2017
+
+    for fixture in ("organisations", "grounds", "statutory_functions"):
+        call_command("loaddata", fixture, verbosity=0)
+    people = powys_2017.ensure_users()
+    powys_2017.ensure_reference_history(people["admin"])
+    state = {"people": people, "powys": Organisation.objects.get(code="powys")}
+    for step in powys_2017.steps():
+        if step.on > until:
+            break
+        step.record(state)
+    return state
+
+
+@pytest.fixture
+def demo_in_november_2017(transactional_db):
+    """The Powys demo as it stood on 21 November 2017: the notice in force, (f) and (g) still owed."""
+    import datetime
+
+    return replay_demo(until=datetime.date(2017, 11, 21))["notice"]
 
 
 class Browser:

@@ -35,16 +35,12 @@ def assert_cardiff_sees_nothing_of(b, powys_urls: list[str], *, forbidden_text: 
             assert forbidden not in text
 
 
-def demo_powys_urls() -> list[str]:
-    """The pages of the demo's Powys notice, with one submission and its file made for the test."""
+def demo_powys_urls(notice) -> list[str]:
+    """The pages of the demo's Powys notice in force, with one submission and its file made for the test."""
     from accounts.models import User
     from intervention import services
     from intervention.choices import ObligationState, RequirementAnswer
-    from intervention.models import WarningNotice
 
-    notice = WarningNotice.objects.select_related("inspection", "improvement_plan").get(
-        case__council__code="powys"
-    )
     # The first requirement still owed that evidence answers ((a) and (b) were done long ago).
     requirement = notice.requirements.filter(
         answered_by=RequirementAnswer.EVIDENCE, obligations__state=ObligationState.OPEN
@@ -74,9 +70,31 @@ def demo_powys_urls() -> list[str]:
     return urls
 
 
-def test_the_cardiff_officer_cannot_open_the_demo_powys_pages(demo, browser_user):
-    urls = demo_powys_urls()
+def test_the_cardiff_officer_cannot_open_the_demo_powys_pages(demo_in_november_2017, browser_user):
+    urls = demo_powys_urls(demo_in_november_2017)
     # The same pages open for the Powys officer, so the 404s are about scope, not broken pages.
+    browser_user.sign_in("powys-officer")
+    for url in urls:
+        response = browser_user.page.request.get(browser_user.base + url)
+        assert response.status == 200, url
+    assert_cardiff_sees_nothing_of(browser_user, urls, forbidden_text=["children's services, Powys"])
+
+
+def test_the_cardiff_officer_cannot_open_the_closed_case_or_its_notices(demo, browser_user):
+    """The demo as `make demo` loads it: the case closed in 2020, with its two notices and inspections."""
+    from intervention.models import InterventionCase
+
+    case = InterventionCase.objects.get(council__code="powys")
+    urls = [reverse("intervention:case_detail", args=[case.pk])]
+    for notice in case.notices.order_by("given_on"):
+        urls += [
+            reverse("intervention:notice_detail", args=[notice.pk]),
+            reverse("intervention:notice_history", args=[notice.pk]),
+        ]
+        for requirement in notice.requirements.all():
+            urls.append(reverse("intervention:requirement_detail", args=[requirement.pk]))
+    for inspection in case.inspections.all():
+        urls.append(reverse("inspections:detail", args=[inspection.pk]))
     browser_user.sign_in("powys-officer")
     for url in urls:
         response = browser_user.page.request.get(browser_user.base + url)

@@ -120,7 +120,7 @@ def test_inspector_adds_a_finding_with_the_keyboard(fieldwork_inspection, browse
 
 @pytest.fixture
 def notice_just_given(transactional_db):
-    """The Powys demo up to the day the notice was given: nothing yet recorded against it."""
+    """The Powys demo up to the moment the notice was given: nothing yet recorded against it."""
     from django.core.management import call_command
 
     from accounts.models import Organisation
@@ -172,11 +172,9 @@ def test_official_records_laying_with_the_keyboard(notice_just_given, browser_us
     assert (laying.state, laying.met_on) == (ObligationState.MET, datetime.date(2017, 11, 7))
 
 
-def test_council_officer_submits_evidence_with_the_keyboard(demo, browser_user):
-    from intervention.models import Requirement
-
-    # (f) is still owed in the demo ((a) and (b) were done long ago).
-    requirement = Requirement.objects.get(notice__case__council__code="powys", letter="f")
+def test_council_officer_submits_evidence_with_the_keyboard(demo_in_november_2017, browser_user):
+    # (f) is still owed in November 2017 ((a) and (b) were done by the 21st).
+    requirement = demo_in_november_2017.requirements.get(letter="f")
     b, page = browser_user, browser_user.page
     b.sign_in("powys-officer")
     b.go(f"/requirements/{requirement.pk}/submit/")

@@ -22,8 +22,6 @@ from intervention import services
 from intervention.calendars import format_month
 from intervention.choices import (
     DeadlineUnit,
-    InterventionPower,
-    InterventionState,
     NoticeKind,
     NoticeState,
     ObligationKind,
@@ -38,7 +36,6 @@ from intervention.models import (
     BoardReport,
     EvidenceFile,
     ImprovementPlan,
-    Intervention,
     InterventionCase,
     Obligation,
     Requirement,
@@ -59,7 +56,6 @@ AUDITED = [
     Submission,
     ImprovementPlan,
     BoardReport,
-    Intervention,
     EvidenceFile,
 ]
 # One payload that every casework form accepts, so a refusal is never just a form error.
@@ -72,8 +68,6 @@ VALID_POST = {
     "statement": "Done.",
     "summary": "Summary.",
     "document_reference": "doc-1",
-    "power": InterventionPower.ADVISORY_SERVICES,
-    "terms": "Obtain advisory services.",
     # Recording a duty as done
     "when": "date",
     "source": "Laid paper NDM6543",
@@ -179,16 +173,6 @@ def casework(official, powys_officer):
     return Casework(official=official, officer=powys_officer)
 
 
-@pytest.fixture
-def intervention(issued_notice):
-    return Intervention.objects.create(
-        notice=issued_notice,
-        power=InterventionPower.SPECIFIED_ACTION,
-        terms="Appoint an interim director.",
-        proposed_on=datetime.date(2018, 1, 19),
-    )
-
-
 def _submit(requirement, officer, statement="Done.", files=()):
     return services.requirement_submit(
         requirement=requirement, by=officer, statement=statement, files=list(files)
@@ -216,7 +200,7 @@ def _target(name, notice, people):
     a = notice.requirements.get(letter="a")
     if name in {"notice_detail", "notice_history", "notice_record_laying", "notice_record_report"}:
         return notice.pk
-    if name in {"notice_withdraw", "notice_escalate", "notice_extend", "notice_board_schedule"}:
+    if name in {"notice_withdraw", "notice_extend", "notice_board_schedule"}:
         return notice.pk
     if name == "notice_close":
         casework.settle_everything(notice)
@@ -237,8 +221,6 @@ def _target(name, notice, people):
         return casework.plan(notice, PLAN_SUBMITTED).pk
     if name == "board_report_submit":
         return notice.board_reports.order_by("month").first().pk
-    if name in {"intervention_in_force", "intervention_end"}:
-        return notice.interventions.get().pk
     if name == "evidence_download":
         submission = _submit(a, officer, files=[pdf()])
         return submission.files.get().pk
@@ -258,22 +240,19 @@ ROLE_TABLE = [
     ("notice_board_schedule", OFFICIALS_ONLY),
     ("notice_close", OFFICIALS_ONLY),
     ("notice_withdraw", OFFICIALS_ONLY),
-    ("notice_escalate", OFFICIALS_ONLY),
     ("requirement_accept", OFFICIALS_ONLY),
     ("requirement_return", OFFICIALS_ONLY),
     ("requirement_withdraw", OFFICIALS_ONLY),
     ("requirement_breach", OFFICIALS_ONLY),
     ("plan_return", OFFICIALS_ONLY),
     ("plan_agree", OFFICIALS_ONLY),
-    ("intervention_in_force", OFFICIALS_ONLY),
-    ("intervention_end", OFFICIALS_ONLY),
     ("requirement_submit", COUNCIL_ONLY),
     ("plan_submit", COUNCIL_ONLY),
     ("board_report_submit", COUNCIL_ONLY),
 ]
 
 
-def test_each_role_gets_each_page_or_is_refused(client, issued_notice, intervention, people):
+def test_each_role_gets_each_page_or_is_refused(client, issued_notice, people):
     """Every casework page, for every role: GET and POST, and nothing written by a refused POST."""
     for name, expected in ROLE_TABLE:
         with transaction.atomic():  # each page starts from the same issued notice
@@ -471,7 +450,7 @@ def test_notice_page_buttons_follow_the_person(client, people, issued_notice):
 
     client.force_login(people["official"])
     page = client.get(url).content.decode()
-    for name in ["notice_extend", "notice_board_schedule", "notice_escalate", "notice_withdraw"]:
+    for name in ["notice_extend", "notice_board_schedule", "power_determine", "notice_withdraw"]:
         assert reverse(f"intervention:{name}", args=[issued_notice.pk]) in page, name
     assert reverse("intervention:notice_close", args=[issued_notice.pk]) not in page
     assert "The notice cannot be closed as complied yet" in page
@@ -822,18 +801,12 @@ def test_close_as_complied_once_everything_the_council_owes_is_settled(
     )
 
 
-@pytest.mark.parametrize("action", ["withdraw", "escalate"])
-def test_ending_the_notice_releases_what_the_council_owes_but_not_the_ministers_duties(
-    client, official, issued_notice, action
+def test_withdrawing_the_notice_releases_what_the_council_owes_but_not_the_ministers_duties(
+    client, official, issued_notice
 ):
     client.force_login(official)
-    data = {
-        "reason": "The council did not act.",
-        "power": InterventionPower.ADVISORY_SERVICES,
-        "terms": "Obtain advisory services.",
-        **date_data("on", datetime.date(2018, 1, 19)),
-    }
-    response = client.post(reverse(f"intervention:notice_{action}", args=[issued_notice.pk]), data)
+    data = {"reason": "The council did not act.", **date_data("on", datetime.date(2018, 1, 19))}
+    response = client.post(reverse("intervention:notice_withdraw", args=[issued_notice.pk]), data)
     assert response.status_code == 302
     council = issued_notice.obligations.filter(owner=Owner.COUNCIL)
     assert {o.state for o in council} == {ObligationState.NOT_REQUIRED}
@@ -856,54 +829,6 @@ def test_withdraw_needs_a_reason_then_withdraws(client, official, issued_notice)
     notice = reread(issued_notice)
     assert notice.state == NoticeState.WITHDRAWN
     assert notice.closed_reason == "Superseded by a follow-up notice."
-
-
-def test_escalate_then_bring_into_force_and_end(client, official, issued_notice):
-    client.force_login(official)
-    url = reverse("intervention:notice_escalate", args=[issued_notice.pk])
-    page = client.post(url, {"reason": ""}).content.decode()
-    for error in [
-        "Select the power the Ministers propose to use",
-        "Enter the terms of the proposed direction",
-        "Enter the date the Ministers decided to intervene",
-        "Enter why the notice is being escalated",
-    ]:
-        assert error in page
-    response = client.post(
-        url,
-        {
-            "power": InterventionPower.NOMINEE_PERFORMANCE,
-            "terms": "A nominee runs children's services.",
-            "nominee": "Another council",
-            "on_0": "19",
-            "on_1": "1",
-            "on_2": "2018",
-            "reason": "No improvement plan.",
-        },
-    )
-    assert response.status_code == 302
-    issued_notice.refresh_from_db()
-    assert issued_notice.state == NoticeState.ESCALATED
-    intervention = issued_notice.interventions.get()
-    assert (intervention.power, intervention.nominee) == (
-        InterventionPower.NOMINEE_PERFORMANCE,
-        "Another council",
-    )
-
-    page = client.get(reverse("intervention:notice_detail", args=[issued_notice.pk])).content.decode()
-    assert reverse("intervention:intervention_in_force", args=[intervention.pk]) in page
-    client.post(
-        reverse("intervention:intervention_in_force", args=[intervention.pk]),
-        {"on_0": "1", "on_1": "2", "on_2": "2018"},
-    )
-    intervention.refresh_from_db()
-    assert intervention.state == InterventionState.IN_FORCE
-    end = reverse("intervention:intervention_end", args=[intervention.pk])
-    assert "Enter the reason" in client.post(end, {"on_0": "1", "on_1": "3", "on_2": "2019"}).content.decode()
-    client.post(end, {"on_0": "1", "on_1": "3", "on_2": "2019", "reason": "Improved."})
-    intervention.refresh_from_db()
-    assert intervention.state == InterventionState.ENDED
-    assert intervention.history.latest().history_user == official
 
 
 # Recording that something owed was done ----------------------------------------------------
@@ -1644,7 +1569,7 @@ def _add_rows(notice, count):
 @pytest.mark.parametrize("role", ["official", "powys_officer"])
 @pytest.mark.parametrize("count", [5, 500])
 def test_notice_detail_query_budget(
-    client, people, issued_notice, intervention, role, count, django_assert_max_num_queries
+    client, people, issued_notice, role, count, django_assert_max_num_queries
 ):
     _add_rows(issued_notice, count)
     client.force_login(people[role])

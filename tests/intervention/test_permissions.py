@@ -13,12 +13,17 @@ from django.core.exceptions import PermissionDenied
 from accounts.choices import OrganisationKind, Role
 from intervention import permissions, services
 from intervention.choices import (
-    InterventionPower,
-    InterventionState,
+    BoardKind,
+    DatePrecision,
+    DirectionKind,
     NoticeState,
     ObligationKind,
     ObligationState,
     Owner,
+    Post,
+    Regime,
+    StatementKind,
+    StatementPurpose,
 )
 from intervention.models import (
     BoardReport,
@@ -26,10 +31,11 @@ from intervention.models import (
     ImprovementPlan,
     InterventionCase,
     Obligation,
+    PowerRoute,
     Requirement,
     WarningNotice,
 )
-from tests.factories import GroundFactory, OrganisationFactory, UserFactory
+from tests.factories import GroundFactory, InspectionFactory, OrganisationFactory, UserFactory
 from tests.workflow import (
     BOARD_REPORT_ON,
     CLOSED_ON,
@@ -77,8 +83,13 @@ ACTIONS = {
         "official",
         lambda fx, cw: fx("powys_case"),
         lambda case, by: services.case_close(
-            case=case, by=by, on=CLOSED_ON, decision="Satisfied", source="Written statement"
+            case=case, by=by, on=CLOSED_ON, minister="The Minister", decision="Satisfied", source="Statement"
         ),
+    ),
+    "case_reopen": (
+        "official",
+        lambda fx, cw: cw.close(fx("powys_case")),
+        lambda case, by: services.case_reopen(case=case, by=by, on=CLOSED_ON, reason="New concerns"),
     ),
     "notice_draft": (
         "official",
@@ -191,16 +202,15 @@ ACTIONS = {
         lambda fx, cw: fx("issued_notice"),
         lambda notice, by: services.notice_withdraw(notice=notice, by=by, reason="Superseded"),
     ),
-    "notice_escalate": (
+    "power_determine": (
         "official",
         lambda fx, cw: fx("issued_notice"),
-        lambda notice, by: services.notice_escalate(
+        lambda notice, by: services.power_determine(
             notice=notice,
             by=by,
-            reason="Not done",
-            power=InterventionPower.ADVISORY_SERVICES,
-            terms="Obtain advice.",
             on=ESCALATED_ON,
+            actions_not_taken=notice.requirements.filter(letter="a"),
+            reasons="Not done",
         ),
     ),
     "requirement_submit": (
@@ -253,21 +263,164 @@ ACTIONS = {
             report=report, by=by, on=BOARD_REPORT_ON, summary="November"
         ),
     ),
-    "intervention_bring_into_force": (
+    "power_determine_without_notice": (
         "official",
-        lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.PROPOSED),
-        lambda intervention, by: services.intervention_bring_into_force(
-            intervention=intervention, by=by, on=IN_FORCE_ON
+        lambda fx, cw: (fx("powys_case"), _route_without_notice()),
+        lambda target, by: services.power_determine_without_notice(
+            case=target[0], route=target[1], by=by, on=ESCALATED_ON, reasons="Urgent", reference="WG-1"
         ),
     ),
-    "intervention_end": (
+    "power_end": (
         "official",
-        lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.IN_FORCE),
-        lambda intervention, by: services.intervention_end(
-            intervention=intervention, by=by, on=ENDED_ON, reason="Done"
+        lambda fx, cw: cw.power(fx("issued_notice")),
+        lambda power, by: services.power_end(
+            power=power, by=by, on=ENDED_ON, reference="Letter", reasons="Done"
+        ),
+    ),
+    "direction_give": (
+        "official",
+        lambda fx, cw: cw.power(fx("issued_notice")),
+        lambda power, by: services.direction_give(
+            power=power, by=by, kind=DirectionKind.SPECIFIED_ACTION, terms="Act", given_on=IN_FORCE_ON
+        ),
+    ),
+    "direction_vary": (
+        "official",
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, by: services.direction_vary(
+            direction=direction, by=by, on=ENDED_ON, terms="Another adviser", reason="Adviser left"
+        ),
+    ),
+    "direction_revoke": (
+        "official",
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, by: services.direction_revoke(
+            direction=direction, by=by, on=ENDED_ON, reason="Done"
+        ),
+    ),
+    "direction_end": (
+        "official",
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, by: services.direction_end(direction=direction, by=by, on=ENDED_ON, reason="Done"),
+    ),
+    "direction_require": (
+        "official",
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, by: services.direction_require(
+            direction=direction, by=by, on=IN_FORCE_ON, description="Appoint an adviser"
+        ),
+    ),
+    "statement_record": (
+        "official",
+        lambda fx, cw: fx("issued_notice"),
+        lambda notice, by: services.statement_record(
+            case=notice.case,
+            by=by,
+            notice=notice,
+            kind=StatementKind.WRITTEN,
+            purpose=StatementPurpose.NINETY_DAY_REPORT,
+            made_on=REPORTED_ON,
+            minister="The Minister",
+            title="Update on Powys",
+            source="https://gov.wales/statement",
+        ),
+    ),
+    "board_establish": (
+        "official",
+        lambda fx, cw: fx("powys_case"),
+        lambda case, by: services.board_establish(
+            case=case,
+            by=by,
+            kind=BoardKind.IMPROVEMENT_BOARD,
+            name="Improvement Board",
+            regime=Regime.SSWBA_PART_8,
+            remit="Oversee the plan.",
+            source="Statement",
+            established_on=None,
+            established_precision=DatePrecision.NOT_EVIDENCED,
+        ),
+    ),
+    "board_change_remit": (
+        "official",
+        lambda fx, cw: cw.board(fx("powys_case")),
+        lambda board, by: services.board_change_remit(
+            board=board,
+            by=by,
+            remit="Oversee the plan and assure it.",
+            summary="Assurance added",
+            source="Statement",
+            changed_on=datetime.date(2018, 6, 1),
+            precision=DatePrecision.MONTH,
+        ),
+    ),
+    "board_stand_down": (
+        "official",
+        lambda fx, cw: cw.board(fx("powys_case")),
+        lambda board, by: services.board_stand_down(
+            board=board,
+            by=by,
+            on=datetime.date(2019, 7, 1),
+            precision=DatePrecision.MONTH,
+            source="Statement",
+        ),
+    ),
+    "appointment_record": (
+        "official",
+        lambda fx, cw: fx("powys_case"),
+        lambda case, by: services.appointment_record(
+            case=case,
+            by=by,
+            post=Post.DIRECTOR_OF_SOCIAL_SERVICES,
+            title="Interim director of social services",
+            source="Council minutes",
+            starts_on=datetime.date(2017, 11, 1),
+            starts_precision=DatePrecision.MONTH,
+        ),
+    ),
+    "event_record": (
+        "official",
+        lambda fx, cw: fx("powys_case"),
+        lambda case, by: services.event_record(
+            case=case,
+            by=by,
+            description="The Board met",
+            source="Minutes",
+            happened_on=None,
+            precision=DatePrecision.NOT_EVIDENCED,
+        ),
+    ),
+    "case_link_inspection": (
+        "official",
+        lambda fx, cw: (fx("powys_case"), InspectionFactory(council=fx("powys"))),
+        lambda target, by: services.case_link_inspection(case=target[0], by=by, inspection=target[1]),
+    ),
+    "report_set_deadline": (
+        "official",
+        lambda fx, cw: (fx("issued_notice").case, fx("published_inspection")),
+        lambda target, by: services.report_set_deadline(
+            case=target[0], by=by, inspection=target[1], description="Send an action plan", working_days=20
+        ),
+    ),
+    # The council reports progress against its own plan's milestones; milestone_add, which the
+    # council's officers and officials both may do, is in test_case_arc.py.
+    "milestone_report": (
+        "powys_officer",
+        lambda fx, cw: cw.milestone(fx("issued_notice")),
+        lambda milestone, by: services.milestone_report(
+            milestone=milestone, by=by, on=BOARD_REPORT_ON, progress="Six recruited"
         ),
     ),
 }
+
+
+def _route_without_notice():
+    """Switch on the route to the power that needs no warning notice, as an administrator would."""
+    route = PowerRoute.objects.get(code="without-warning-notice")
+    route.enabled, route.source = True, "Legal advice of 1 May 2018"
+    route.save()
+    return route
+
+
 REFUSED = [(action, who) for action, (allowed, _, _) in ACTIONS.items() for who in ROLES if who != allowed]
 
 

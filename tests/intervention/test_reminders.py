@@ -1133,14 +1133,20 @@ def test_powys_demo_on_7_november_2017_lists_the_plan_only():
     out, err = run("--today", "2017-11-07", "--dry-run")
 
     assert err == []
-    # The run may also list escalations (their own tests cover those lines).
-    assert [line for line in out if not line.startswith("Would send: Escalation")][:1] == [
-        "Would send: Due in 5 working days to Demo Powys Officer <powys-officer@example.org> about "
-        f"{PLAN} (Powys County Council), due Tuesday 14 November 2017",
+    # The run may also list escalations (their own tests cover those lines). Each Powys officer
+    # is reminded: the demo's officer, and the Leader and Chief Executive (its senior contacts).
+    due = f"about {PLAN} (Powys County Council), due Tuesday 14 November 2017"
+    assert [line for line in out if not line.startswith("Would send: Escalation")][:3] == [
+        f"Would send: Due in 5 working days to {person} {due}"
+        for person in [
+            "Demo Chief Executive <powys-chief-executive@example.org>",
+            "Rosemarie Harris <powys-leader@example.org>",
+            "Demo Powys Officer <powys-officer@example.org>",
+        ]
     ]
     # The laying is recorded as done on a date not evidenced, so it is never chased as due on
     # its day; (f) has no date; the 90-day report is recorded as done on 15 January 2018.
-    assert "1 reminder would be sent as of 2017-11-07 (dry run: nothing sent or recorded)." in out
+    assert "3 reminders would be sent as of 2017-11-07 (dry run: nothing sent or recorded)." in out
     assert Reminder.objects.count() == 0
     assert mail.outbox == []
 

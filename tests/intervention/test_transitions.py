@@ -22,17 +22,25 @@ from intervention.choices import (
     LIVE_STATES,
     CaseState,
     ComplianceRule,
-    InterventionPower,
-    InterventionState,
+    DirectionKind,
+    DirectionState,
     NoticeKind,
     NoticeState,
     ObligationKind,
     ObligationState,
     Owner,
+    PowerState,
     RequirementDue,
     SubmissionDecision,
 )
-from intervention.models import Ground, Intervention, InterventionCase, Obligation, WarningNotice
+from intervention.models import (
+    Direction,
+    Ground,
+    InterventionCase,
+    Obligation,
+    PowerToIntervene,
+    WarningNotice,
+)
 from intervention.obligations import selectors as obligation_selectors
 from intervention.obligations import services as obligation_services
 from tests.workflow import (
@@ -153,7 +161,10 @@ def status_of(obligation, *, on):
 # The graphs as the design states them: transition -> (the states it starts from, its target).
 OWED_STATES = {ObligationState.OPEN, ObligationState.RETURNED}
 GRAPHS = {
-    InterventionCase: {"close": ({CaseState.OPEN}, CaseState.CLOSED)},
+    InterventionCase: {
+        "close": ({CaseState.OPEN}, CaseState.CLOSED),
+        "reopen": ({CaseState.CLOSED}, CaseState.OPEN),
+    },
     WarningNotice: {
         "issue": ({NoticeState.DRAFT}, NoticeState.ISSUED),
         "close_as_complied": ({NoticeState.ISSUED}, NoticeState.COMPLIED),
@@ -162,6 +173,8 @@ GRAPHS = {
         "supersede": ({NoticeState.ISSUED}, NoticeState.SUPERSEDED),
         # An addendum ends when, and as, the notice it amends ends.
         "end_with_parent": ({NoticeState.ISSUED}, ENDED_STATES),
+        # A notice in force ends when the Ministers close its case.
+        "end_with_case": ({NoticeState.ISSUED}, NoticeState.ENDED_WITH_CASE),
         # Changes to the terms of a notice in force leave its state as it is.
         "extend_compliance_period": ({NoticeState.ISSUED}, None),
         "change_board_report_schedule": ({NoticeState.ISSUED}, None),
@@ -180,16 +193,20 @@ GRAPHS = {
             ObligationState.BREACHED,
         ),
     },
-    Intervention: {
-        "bring_into_force": ({InterventionState.PROPOSED}, InterventionState.IN_FORCE),
-        "end": ({InterventionState.PROPOSED, InterventionState.IN_FORCE}, InterventionState.ENDED),
+    PowerToIntervene: {"end": ({PowerState.LIVE}, PowerState.ENDED)},
+    Direction: {
+        # Varying a direction leaves it in force.
+        "vary": ({DirectionState.IN_FORCE}, DirectionState.IN_FORCE),
+        "revoke": ({DirectionState.IN_FORCE}, DirectionState.REVOKED),
+        "end": ({DirectionState.IN_FORCE}, DirectionState.ENDED),
     },
 }
 STATES = {
     InterventionCase: list(CaseState),
     WarningNotice: list(NoticeState),
     Obligation: list(ObligationState),
-    Intervention: list(InterventionState),
+    PowerToIntervene: list(PowerState),
+    Direction: list(DirectionState),
 }
 
 
@@ -262,10 +279,19 @@ def issue_follow_up(follow_up, cw):
 
 
 def notice_in(draft, state, cw):
-    """Return `draft` moved to `state`; superseded means a follow-up notice was given in its place."""
+    """Return `draft` moved to `state`; superseded means a follow-up notice was given in its place.
+
+    Ended with the case: the Ministers closed the case while it was in force, then reopened the
+    case, so that only the notice's own state stands in the way of a move.
+    """
     if state == NoticeState.SUPERSEDED:
         notice = cw.issue(draft)
         issue_follow_up(draft_follow_up(notice, cw), cw)
+        return reread(notice)
+    if state == NoticeState.ENDED_WITH_CASE:
+        notice = cw.record_ministers_duties(cw.issue(draft))
+        close_case(notice.case, cw.official)
+        services.case_reopen(case=reread(notice.case), by=cw.official, on=CLOSED_ON, reason="New concerns")
         return reread(notice)
     return cw.notice(draft, state)
 
@@ -278,6 +304,7 @@ def close_case(case, by, on=CLOSED_ON):
         case=case,
         by=by,
         on=on,
+        minister="The Minister for Children and Social Care",
         decision="The Minister is satisfied that sufficient progress has been made.",
         source="Written statement, 1 July 2020",
     )
@@ -295,19 +322,22 @@ def close_case(case, by, on=CLOSED_ON):
 )
 def test_a_case_closes_once_nothing_on_it_is_live(notice_state, powys_case, draft_notice, casework, official):
     if notice_state == "escalated_and_ended":
-        casework.intervention(casework.issue(draft_notice), InterventionState.ENDED)
+        casework.power(casework.issue(draft_notice), PowerState.ENDED)
     elif notice_state == "superseded_and_follow_up_withdrawn":
         follow_up = issue_follow_up(draft_follow_up(casework.issue(draft_notice), casework), casework)
         services.notice_withdraw(notice=follow_up, by=official, reason="Improvement sustained")
     else:
         casework.notice(draft_notice, notice_state)
+    for notice in powys_case.notices.exclude(given_on=None):
+        casework.record_ministers_duties(notice)
 
     close_case(powys_case, official)
 
     case = reread(powys_case)
-    assert (case.state, case.closed_on, case.closure_source) == (
+    assert (case.state, case.closed_on, case.closure_minister, case.closure_source) == (
         CaseState.CLOSED,
         CLOSED_ON,
+        "The Minister for Children and Social Care",
         "Written statement, 1 July 2020",
     )
     assert case.closure_decision.startswith("The Minister is satisfied")
@@ -341,27 +371,42 @@ def test_a_closed_case_cannot_close_again(powys, official):
     assert_refused_and_unchanged(lambda: close_case(reread(case), official), obj=case, state=CaseState.CLOSED)
 
 
-LIVE_NOTICE = "Every notice on the case must be complied, escalated or withdrawn first."
-LIVE_INTERVENTION = "Every intervention on the case must have ended first."
+DRAFT_NOTICE = "A draft notice on the case must be issued or withdrawn first."
+LIVE_POWER = "Every power to intervene on the case must be ended by written notice first."
+MINISTERS_DUTY = (
+    "The Welsh Ministers' own duties under s151(3) must be recorded first (done, or done with the "
+    "date not evidenced): closing the case does not discharge them."
+)
 
 
 @pytest.mark.parametrize(
     "live, message",
     [
-        (NoticeState.DRAFT, LIVE_NOTICE),
-        (NoticeState.ISSUED, LIVE_NOTICE),
-        ("follow_up_in_force", LIVE_NOTICE),
-        (InterventionState.PROPOSED, LIVE_INTERVENTION),
-        (InterventionState.IN_FORCE, LIVE_INTERVENTION),
+        (NoticeState.DRAFT, DRAFT_NOTICE),
+        ("follow_up_draft", DRAFT_NOTICE),
+        ("power_live", LIVE_POWER),
+        ("direction_in_force", LIVE_POWER),
+        ("laying_owed", MINISTERS_DUTY),
+        ("report_owed", MINISTERS_DUTY),
     ],
 )
 def test_a_case_with_something_live_cannot_close(live, message, powys_case, draft_notice, casework, official):
-    if live in InterventionState:
-        casework.intervention(casework.issue(draft_notice), live)
-    elif live == "follow_up_in_force":
-        issue_follow_up(draft_follow_up(casework.issue(draft_notice), casework), casework)
-    else:
+    if live == NoticeState.DRAFT:
         casework.notice(draft_notice, live)
+    elif live == "follow_up_draft":
+        notice = casework.record_ministers_duties(casework.issue(draft_notice))
+        draft_follow_up(notice, casework)
+    elif live in ("power_live", "direction_in_force"):
+        notice = casework.record_ministers_duties(casework.issue(draft_notice))
+        power = casework.power(notice)
+        if live == "direction_in_force":
+            casework.direction(power)
+    else:
+        notice = casework.issue(draft_notice)
+        if live == "laying_owed":
+            services.notice_record_report(notice=notice, by=official, on=REPORTED_ON, reference="Report")
+        else:
+            services.notice_record_laying(notice=notice, by=official, on=LAID_ON, reference="Laid")
 
     error = assert_refused_and_unchanged(
         lambda: close_case(powys_case, official), obj=powys_case, state=CaseState.OPEN
@@ -377,6 +422,7 @@ def test_a_case_with_something_live_cannot_close(live, message, powys_case, draf
         ({"on": GIVEN_ON - datetime.timedelta(days=1)}, "on"),
         ({"decision": ""}, "reason"),
         ({"decision": "  "}, "reason"),
+        ({"minister": " "}, "minister"),
         ({"source": ""}, "source"),
     ],
 )
@@ -384,7 +430,8 @@ def test_closing_a_case_needs_a_past_date_a_decision_and_a_source(changes, field
     case = services.case_open(
         by=official, council=powys, title="Adults' services", service_area="adults", opened_on=GIVEN_ON
     )
-    kwargs = {"on": CLOSED_ON, "decision": "Satisfied", "source": "Statement", **changes}
+    kwargs = {"on": CLOSED_ON, "minister": "The Minister", "decision": "Satisfied", "source": "Statement"}
+    kwargs.update(changes)
     if kwargs["on"] == "tomorrow":
         kwargs["on"] = tomorrow()
     before = snapshot()
@@ -408,13 +455,12 @@ def run_notice(transition, notice, by):
     if transition == "close_as_complied":
         return services.notice_close_as_complied(notice=notice, by=by, reason="Every requirement met")
     if transition == "escalate":
-        return services.notice_escalate(
+        return services.power_determine(
             notice=notice,
             by=by,
-            reason="Required action not taken",
-            power=InterventionPower.SPECIFIED_ACTION,
-            terms="Appoint a commissioner.",
             on=ESCALATED_ON,
+            actions_not_taken=notice.requirements.filter(letter="a"),
+            reasons="Required action not taken",
         )
     if transition == "withdraw":
         return services.notice_withdraw(notice=notice, by=by, reason="Superseded")
@@ -616,14 +662,17 @@ ENDINGS = {
     ),
     "escalate": (
         _with_work_under_way,
-        lambda notice, cw: services.notice_escalate(
+        lambda notice, cw: services.power_determine(
             notice=notice,
             by=cw.official,
-            reason="Required action not taken",
-            power=InterventionPower.ADVISORY_SERVICES,
-            terms="Obtain advice.",
+            on=today(),
+            actions_not_taken=notice.requirements.filter(letter="f"),
+            reasons="Required action not taken",
         ),
-        lambda on: f"The notice ended on {calendars.format_date(on)}: the Ministers moved to intervene.",
+        lambda on: (
+            f"The notice ended on {calendars.format_date(on)}: the Ministers determined that the power "
+            "to intervene had arisen."
+        ),
     ),
 }
 
@@ -691,19 +740,20 @@ def test_closing_as_complied(draft_notice, casework, official):
     )
 
 
-def test_escalating_proposes_an_intervention(issued_notice, official):
-    intervention = run_notice("escalate", issued_notice, official)
+def test_escalating_determines_that_the_power_to_intervene_has_arisen(issued_notice, official):
+    power = run_notice("escalate", issued_notice, official)
 
     stored_notice = reread(issued_notice)
     assert (stored_notice.state, stored_notice.ended_on) == (NoticeState.ESCALATED, ESCALATED_ON)
-    stored = reread(intervention)
-    assert (stored.notice_id, stored.state, stored.proposed_on, stored.in_force_on, stored.ended_on) == (
+    stored = reread(power)
+    assert (stored.case_id, stored.notice_id, stored.state, stored.determined_on, stored.ended_on) == (
+        issued_notice.case_id,
         issued_notice.pk,
-        InterventionState.PROPOSED,
+        PowerState.LIVE,
         ESCALATED_ON,
         None,
-        None,
     )
+    assert list(stored.actions_not_taken.values_list("letter", flat=True)) == ["a"]
     assert_recorded(
         issued_notice,
         transition="escalate",
@@ -811,8 +861,9 @@ def test_changing_the_board_report_schedule_releases_the_months_it_no_longer_nam
     ]
 
 
-# Superseding and ending with the notice amended are tested with follow-ups and addenda below.
-BY_OTHER_NOTICES = ["supersede", "end_with_parent"]
+# Superseding and ending with the notice amended are tested with follow-ups and addenda below;
+# ending with the case, with closing the case (test_case_arc.py).
+BY_OTHER_NOTICES = ["supersede", "end_with_parent", "end_with_case"]
 
 
 @pytest.mark.parametrize("transition, state", illegal(WarningNotice, leave_out=BY_OTHER_NOTICES))
@@ -1070,17 +1121,19 @@ def test_closing_or_withdrawing_a_notice_needs_a_reason(service, reason, issued_
     assert changed_tables(before) == []
 
 
-@pytest.mark.parametrize("blank", ["reason", "terms"])
-def test_escalating_needs_a_reason_and_terms(blank, issued_notice, official):
-    kwargs = {"reason": "Not done", "terms": "Appoint a commissioner.", blank: " "}
+@pytest.mark.parametrize("blank, field", [("reasons", "reason"), ("actions_not_taken", "actions_not_taken")])
+def test_escalating_needs_reasons_and_the_actions_not_taken(blank, field, issued_notice, official):
+    kwargs = {
+        "reasons": "Not done",
+        "actions_not_taken": issued_notice.requirements.filter(letter="a"),
+        blank: " " if blank == "reasons" else [],
+    }
     before = snapshot()
 
     with pytest.raises(ValidationError) as refused:
-        services.notice_escalate(
-            notice=issued_notice, by=official, power=InterventionPower.OTHER, on=ESCALATED_ON, **kwargs
-        )
+        services.power_determine(notice=issued_notice, by=official, on=ESCALATED_ON, **kwargs)
 
-    assert list(refused.value.message_dict) == [blank]
+    assert list(refused.value.message_dict) == [field]
     assert changed_tables(before) == []
 
 
@@ -1166,7 +1219,12 @@ FUTURE_DATED = {
     "case_close": (
         lambda fx, cw: fx("powys_case"),
         lambda case, cw, on: services.case_close(
-            case=case, by=cw.official, on=on, decision="Satisfied", source="Statement"
+            case=case,
+            by=cw.official,
+            on=on,
+            minister="The Minister",
+            decision="Satisfied",
+            source="Statement",
         ),
     ),
     "notice_issue": (
@@ -1224,10 +1282,14 @@ FUTURE_DATED = {
         lambda fx, cw: fx("issued_notice"),
         lambda notice, cw, on: services.notice_withdraw(notice=notice, by=cw.official, reason="x", on=on),
     ),
-    "notice_escalate": (
+    "power_determine": (
         lambda fx, cw: fx("issued_notice"),
-        lambda notice, cw, on: services.notice_escalate(
-            notice=notice, by=cw.official, reason="Not done", power="s153", terms="Adviser", on=on
+        lambda notice, cw, on: services.power_determine(
+            notice=notice,
+            by=cw.official,
+            on=on,
+            actions_not_taken=notice.requirements.filter(letter="a"),
+            reasons="Not done",
         ),
     ),
     "plan_submit": (
@@ -1248,16 +1310,40 @@ FUTURE_DATED = {
             report=report, by=cw.officer, on=on, summary="November"
         ),
     ),
-    "intervention_bring_into_force": (
-        lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.PROPOSED),
-        lambda intervention, cw, on: services.intervention_bring_into_force(
-            intervention=intervention, by=cw.official, on=on
+    "power_end": (
+        lambda fx, cw: cw.power(fx("issued_notice")),
+        lambda power, cw, on: services.power_end(
+            power=power, by=cw.official, on=on, reference="Letter", reasons="Done"
         ),
     ),
-    "intervention_end": (
-        lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.IN_FORCE),
-        lambda intervention, cw, on: services.intervention_end(
-            intervention=intervention, by=cw.official, on=on, reason="Done"
+    "direction_give": (
+        lambda fx, cw: cw.power(fx("issued_notice")),
+        lambda power, cw, on: services.direction_give(
+            power=power, by=cw.official, kind=DirectionKind.ADVISORY_SERVICES, terms="Adviser", given_on=on
+        ),
+    ),
+    "direction_vary": (
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, cw, on: services.direction_vary(
+            direction=direction, by=cw.official, on=on, terms="Another adviser", reason="x"
+        ),
+    ),
+    "direction_revoke": (
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, cw, on: services.direction_revoke(
+            direction=direction, by=cw.official, on=on, reason="x"
+        ),
+    ),
+    "direction_end": (
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, cw, on: services.direction_end(
+            direction=direction, by=cw.official, on=on, reason="x"
+        ),
+    ),
+    "direction_require": (
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, cw, on: services.direction_require(
+            direction=direction, by=cw.official, on=on, description="Appoint an adviser"
         ),
     ),
 }
@@ -1281,7 +1367,10 @@ DAY_BEFORE_GIVEN = GIVEN_ON - datetime.timedelta(days=1)
 DATE_FIELD = {
     "obligation_record_done_not_evidenced": "done_by",
     "notice_extend_compliance_period": "decided_on",
+    "direction_give": "given_on",
 }
+BEFORE_DETERMINED = ESCALATED_ON - datetime.timedelta(days=1)
+BEFORE_GIVEN = IN_FORCE_ON - datetime.timedelta(days=1)
 DATED_TOO_EARLY = {
     "notice_record_laying": (
         lambda fx, cw: fx("issued_notice"),
@@ -1324,10 +1413,14 @@ DATED_TOO_EARLY = {
             notice=notice, by=cw.official, reason="x", on=DAY_BEFORE_GIVEN
         ),
     ),
-    "notice_escalate": (
+    "power_determine": (
         lambda fx, cw: fx("issued_notice"),
-        lambda notice, cw: services.notice_escalate(
-            notice=notice, by=cw.official, reason="x", power="s153", terms="Adviser", on=DAY_BEFORE_GIVEN
+        lambda notice, cw: services.power_determine(
+            notice=notice,
+            by=cw.official,
+            on=DAY_BEFORE_GIVEN,
+            actions_not_taken=notice.requirements.filter(letter="a"),
+            reasons="x",
         ),
     ),
     "plan_submit": (
@@ -1352,19 +1445,44 @@ DATED_TOO_EARLY = {
             report=report, by=cw.officer, on=DAY_BEFORE_GIVEN, summary="November"
         ),
     ),
-    "intervention_bring_into_force": (
-        lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.PROPOSED),
-        lambda intervention, cw: services.intervention_bring_into_force(
-            intervention=intervention, by=cw.official, on=ESCALATED_ON - datetime.timedelta(days=1)
+    "power_end": (
+        lambda fx, cw: cw.power(fx("issued_notice")),
+        lambda power, cw: services.power_end(
+            power=power, by=cw.official, on=BEFORE_DETERMINED, reference="Letter", reasons="Done"
         ),
     ),
-    "intervention_end": (
-        lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.PROPOSED),
-        lambda intervention, cw: services.intervention_end(
-            intervention=intervention,
+    "direction_give": (
+        lambda fx, cw: cw.power(fx("issued_notice")),
+        lambda power, cw: services.direction_give(
+            power=power,
             by=cw.official,
-            on=ESCALATED_ON - datetime.timedelta(days=1),
-            reason="x",
+            kind=DirectionKind.ADVISORY_SERVICES,
+            terms="Adviser",
+            given_on=BEFORE_DETERMINED,
+        ),
+    ),
+    "direction_vary": (
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, cw: services.direction_vary(
+            direction=direction, by=cw.official, on=BEFORE_GIVEN, terms="Another adviser", reason="x"
+        ),
+    ),
+    "direction_revoke": (
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, cw: services.direction_revoke(
+            direction=direction, by=cw.official, on=BEFORE_GIVEN, reason="x"
+        ),
+    ),
+    "direction_end": (
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, cw: services.direction_end(
+            direction=direction, by=cw.official, on=BEFORE_GIVEN, reason="x"
+        ),
+    ),
+    "direction_require": (
+        lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
+        lambda direction, cw: services.direction_require(
+            direction=direction, by=cw.official, on=BEFORE_GIVEN, description="Appoint an adviser"
         ),
     ),
 }
@@ -2159,70 +2277,109 @@ def test_a_board_report_needs_a_summary(issued_notice, casework):
     assert changed_tables(before) == []
 
 
-# Intervention ----------------------------------------------------------------------------
+# The power to intervene and directions under it --------------------------------------------
 
 
-def run_intervention(transition, intervention, cw):
-    if transition == "bring_into_force":
-        return services.intervention_bring_into_force(
-            intervention=intervention, by=cw.official, on=IN_FORCE_ON
-        )
+def run_power(transition, power, cw):
     if transition == "end":
-        return services.intervention_end(
-            intervention=intervention, by=cw.official, on=ENDED_ON, reason="Improvement sustained"
+        return services.power_end(
+            power=power, by=cw.official, on=ENDED_ON, reference="Letter of 31 July 2019", reasons="Sustained"
         )
     raise ValueError(transition)
 
 
-@pytest.mark.parametrize(
-    "transition, source, dates",
-    [
-        ("bring_into_force", InterventionState.PROPOSED, (IN_FORCE_ON, None)),
-        ("end", InterventionState.PROPOSED, (None, ENDED_ON)),
-        ("end", InterventionState.IN_FORCE, (IN_FORCE_ON, ENDED_ON)),
-    ],
-)
-def test_legal_intervention_transition(transition, source, dates, issued_notice, casework):
-    intervention = casework.intervention(issued_notice, source)
+def test_legal_power_transition(issued_notice, casework):
+    power = casework.power(issued_notice)
 
-    run_intervention(transition, intervention, casework)
+    run_power("end", power, casework)
 
-    stored = reread(intervention)
-    target = GRAPHS[Intervention][transition][1]
-    assert (stored.state, stored.proposed_on, stored.in_force_on, stored.ended_on) == (
-        target,
+    stored = reread(power)
+    assert (
+        stored.state,
+        stored.determined_on,
+        stored.ended_on,
+        stored.end_reference,
+        stored.end_reasons,
+    ) == (
+        PowerState.ENDED,
         ESCALATED_ON,
-        *dates,
+        ENDED_ON,
+        "Letter of 31 July 2019",
+        "Sustained",
     )
     assert_recorded(
         stored,
-        transition=transition,
-        source=source,
-        target=target,
+        transition="end",
+        source=PowerState.LIVE,
+        target=PowerState.ENDED,
         by=casework.official,
-        on=IN_FORCE_ON if transition == "bring_into_force" else ENDED_ON,
-        reason="" if transition == "bring_into_force" else "Improvement sustained",
+        on=ENDED_ON,
+        reason="Sustained",
     )
 
 
-@pytest.mark.parametrize("transition, state", illegal(Intervention))
-def test_illegal_intervention_transition_is_refused(transition, state, issued_notice, casework):
-    intervention = casework.intervention(issued_notice, state)
+@pytest.mark.parametrize("transition, state", illegal(PowerToIntervene))
+def test_illegal_power_transition_is_refused(transition, state, issued_notice, casework):
+    power = casework.power(issued_notice, state)
 
-    assert_refused_and_unchanged(
-        lambda: run_intervention(transition, intervention, casework), obj=intervention, state=state
-    )
+    assert_refused_and_unchanged(lambda: run_power(transition, power, casework), obj=power, state=state)
 
 
-def test_ending_an_intervention_needs_a_reason(issued_notice, casework):
-    intervention = casework.intervention(issued_notice, InterventionState.IN_FORCE)
+@pytest.mark.parametrize("blank, field", [("reference", "reference"), ("reasons", "reason")])
+def test_ending_the_power_needs_the_written_notice_and_reasons(blank, field, issued_notice, casework):
+    power = casework.power(issued_notice)
+    kwargs = {"reference": "Letter", "reasons": "Sustained", blank: " "}
     before = snapshot()
 
     with pytest.raises(ValidationError) as refused:
-        services.intervention_end(intervention=intervention, by=casework.official, on=ENDED_ON, reason=" ")
+        services.power_end(power=power, by=casework.official, on=ENDED_ON, **kwargs)
 
-    assert list(refused.value.message_dict) == ["reason"]
+    assert list(refused.value.message_dict) == [field]
     assert changed_tables(before) == []
+
+
+def run_direction(transition, direction, cw):
+    if transition == "vary":
+        return services.direction_vary(
+            direction=direction, by=cw.official, on=ENDED_ON, terms="Another adviser", reason="Adviser left"
+        )
+    if transition == "revoke":
+        return services.direction_revoke(
+            direction=direction, by=cw.official, on=ENDED_ON, reason="Not needed"
+        )
+    if transition == "end":
+        return services.direction_end(direction=direction, by=cw.official, on=ENDED_ON, reason="Period over")
+    raise ValueError(transition)
+
+
+@pytest.mark.parametrize(
+    "transition, reason",
+    [("vary", "Adviser left"), ("revoke", "Not needed"), ("end", "Period over")],
+)
+def test_legal_direction_transition(transition, reason, issued_notice, casework):
+    direction = casework.direction(casework.power(issued_notice))
+
+    run_direction(transition, direction, casework)
+
+    target = GRAPHS[Direction][transition][1]
+    assert_recorded(
+        direction,
+        transition=transition,
+        source=DirectionState.IN_FORCE,
+        target=target,
+        by=casework.official,
+        on=ENDED_ON,
+        reason=reason,
+    )
+
+
+@pytest.mark.parametrize("transition, state", illegal(Direction))
+def test_illegal_direction_transition_is_refused(transition, state, issued_notice, casework):
+    direction = casework.direction(casework.power(issued_notice), state)
+
+    assert_refused_and_unchanged(
+        lambda: run_direction(transition, direction, casework), obj=direction, state=state
+    )
 
 
 # The protected state field ---------------------------------------------------------------
@@ -2235,7 +2392,8 @@ PROTECTED = {
     "plan": lambda fx, cw: owed(fx("issued_notice"), ObligationKind.IMPROVEMENT_PLAN),
     "board_report": lambda fx, cw: owed(fx("issued_notice"), ObligationKind.BOARD_REPORT, month=NOVEMBER),
     "laying": lambda fx, cw: owed(fx("issued_notice"), ObligationKind.LAYING),
-    "intervention": lambda fx, cw: cw.intervention(fx("issued_notice"), InterventionState.PROPOSED),
+    "power": lambda fx, cw: cw.power(fx("issued_notice")),
+    "direction": lambda fx, cw: cw.direction(cw.power(fx("issued_notice"))),
 }
 
 

@@ -11,6 +11,7 @@ from accounts.models import Organisation
 from inspections.models import StatutoryFunction
 from intervention.demo import powys_2017
 from intervention.models import Ground
+from intervention.powers.reference import ensure_reference_data
 
 REFERENCE_FIXTURES = [
     ("organisations", Organisation),
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         for fixture, model in REFERENCE_FIXTURES:
             if not model.objects.exists():
                 call_command("loaddata", fixture, verbosity=0)
+        ensure_reference_data()  # ss152-161 and the routes to the power (migration 0011), if missing
         # The case's events happened in 2017: nobody is emailed about them as they are recorded now.
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
