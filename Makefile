@@ -39,6 +39,8 @@ demo: venv static
 	@echo "  wg-official      Welsh Government official"
 	@echo "  powys-officer    Powys County Council officer"
 	@echo "  cardiff-officer  Cardiff Council officer"
+	@echo "  powys-leader     Leader of Powys County Council (a senior contact)"
+	@echo "  powys-chief-executive  Powys chief executive (a senior contact)"
 	@echo "  admin            administrator (Django admin)"
 	@echo ""
 	@echo "Serving on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops."
