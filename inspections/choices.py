@@ -56,6 +56,6 @@ class FindingKind(models.TextChoices):
 
 
 class Confidence(models.TextChoices):
-    VERIFIED = "V", _("Verified against the legislation")
+    VERIFIED = "V", _("Verified: read in a public source")
     REPORTED = "R", _("Reported by a secondary source")
     UNVERIFIED = "U", _("Unverified")

@@ -6,12 +6,13 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import GovukDateField, not_future
 from inspections.choices import Confidence
 from intervention.calendars import format_date
-from intervention.choices import StatementKind, StatementPurpose
+from intervention.choices import BoardKind, DatePrecision, Post, Regime, StatementKind, StatementPurpose
 
 
 class AsAtForm(forms.Form):
@@ -126,3 +127,188 @@ class StatementForm(forms.Form):
 
     def clean_made_on(self):
         return not_future(self.cleaned_data["made_on"])
+
+
+class SourcedForm(forms.Form):
+    """A fact with its date as precisely as its source gives it, the source, and how sure it is."""
+
+    date_field = "on"
+    date_label = _("Date")
+
+    precision = forms.ChoiceField(
+        label=_("How precisely the source dates it"),
+        choices=DatePrecision.choices,
+        initial=DatePrecision.DAY,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how precisely the source dates it")},
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        help_text=_("Where the fact is recorded: a link or a reference"),
+        max_length=500,
+        error_messages={"required": _("Enter the source")},
+    )
+    confidence = forms.ChoiceField(
+        label=_("How sure the source is"),
+        choices=Confidence.choices,
+        initial=Confidence.VERIFIED,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.date_field] = GovukDateField(
+            label=self.date_label,
+            help_text=_("For a month only, any day of that month; leave empty if not evidenced"),
+            required=False,
+        )
+        self.order_fields(
+            [
+                self.date_field,
+                "precision",
+                *[n for n in self.fields if n not in (self.date_field, "precision")],
+            ]
+        )
+
+    def clean(self):
+        data = super().clean()
+        day, precision = data.get(self.date_field), data.get("precision")
+        if day is not None and day > timezone.localdate():
+            self.add_error(self.date_field, _("The date must be today or in the past"))
+        if precision == DatePrecision.NOT_EVIDENCED:
+            data[self.date_field] = None
+        elif precision and day is None and self.date_field not in self.errors:
+            self.add_error(self.date_field, _("Enter the date, or select that it is not evidenced"))
+        elif precision == DatePrecision.MONTH and day is not None:
+            data[self.date_field] = day.replace(day=1)
+        return data
+
+
+class BoardForm(SourcedForm):
+    date_field = "established_on"
+    date_label = _("Date the board was established")
+
+    kind = forms.ChoiceField(
+        label=_("Kind of board"),
+        choices=BoardKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the kind of board")},
+    )
+    name = forms.CharField(label=_("Name"), max_length=300, error_messages={"required": _("Enter the name")})
+    regime = forms.ChoiceField(
+        label=_("Regime it sits under"),
+        choices=Regime.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the regime the board sits under")},
+    )
+    chair = forms.CharField(label=_("Chair (optional)"), max_length=300, required=False)
+    chair_independent = forms.BooleanField(label=_("The chair is independent"), required=False)
+    remit = forms.CharField(
+        label=_("Remit"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Enter the board's remit")},
+    )
+    replaces = forms.ModelChoiceField(
+        label=_("Board it replaces (optional)"), queryset=None, required=False, empty_label=_("None")
+    )
+
+    def __init__(self, *args, boards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replaces"].queryset = boards
+
+    def clean(self):
+        data = super().clean()
+        data["established_precision"] = data.pop("precision", "")
+        return data
+
+
+class RemitChangeForm(SourcedForm):
+    date_field = "changed_on"
+    date_label = _("Date the remit changed")
+
+    summary = forms.CharField(
+        label=_("What changed"), max_length=500, error_messages={"required": _("Say what changed")}
+    )
+    remit = forms.CharField(
+        label=_("The remit as changed"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Enter the board's remit as changed")},
+    )
+
+
+class StandDownForm(SourcedForm):
+    date_field = "on"
+    date_label = _("Date the board stood down")
+
+    confidence = None
+
+
+class AppointmentForm(SourcedForm):
+    date_field = "starts_on"
+    date_label = _("Date of the appointment")
+
+    post = forms.ChoiceField(
+        label=_("Post"),
+        choices=Post.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the post")},
+    )
+    title = forms.CharField(
+        label=_("Title of the post"),
+        help_text=_("For the director, the title section 144 requires: director of social services"),
+        max_length=300,
+        error_messages={"required": _("Enter the title of the post")},
+    )
+    person = forms.CharField(label=_("Person (optional)"), max_length=300, required=False)
+    interim = forms.BooleanField(label=_("An interim appointment"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["starts_precision"] = data.pop("precision", "")
+        return data
+
+
+class EventForm(SourcedForm):
+    date_field = "happened_on"
+    date_label = _("Date it happened")
+
+    description = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Say what happened")},
+    )
+
+
+class MilestoneForm(forms.Form):
+    label = forms.CharField(
+        label=_("Milestone"), max_length=300, error_messages={"required": _("Enter the milestone")}
+    )
+    due_on = GovukDateField(
+        label=_("Date it is due (optional)"), help_text=_("For example, 23 7 2018"), required=False
+    )
+    due_description = forms.CharField(
+        label=_("When, as the plan says (optional)"),
+        help_text=_("For example: at 6 months"),
+        max_length=300,
+        required=False,
+    )
+
+
+class MilestoneProgressForm(forms.Form):
+    on = GovukDateField(
+        label=_("Date of the progress report"),
+        help_text=_("For example, 23 7 2018"),
+        error_messages={"required": _("Enter the date of the progress report")},
+    )
+    progress = forms.CharField(
+        label=_("Progress made"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={"required": _("Enter the progress made")},
+    )
+
+    def clean_on(self):
+        return not_future(self.cleaned_data["on"])

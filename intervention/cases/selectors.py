@@ -40,6 +40,10 @@ class ArcEntry:
     confidence: str = ""
     confidence_label: str = ""
 
+    def get_confidence_display(self) -> str:
+        """Name the confidence as the models do, for the confidence tag."""
+        return self.confidence_label
+
     @property
     def date_display(self) -> str:
         return dated(self.on, self.precision)

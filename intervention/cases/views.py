@@ -23,9 +23,20 @@ from accounts.forms import DatedReasonForm
 from accounts.web import paginate, run_service
 from intervention import asat, permissions, selectors, services
 from intervention.cases import selectors as case_selectors
-from intervention.cases.forms import AsAtForm, CloseCaseForm, StatementForm
+from intervention.cases.forms import (
+    AppointmentForm,
+    AsAtForm,
+    BoardForm,
+    CloseCaseForm,
+    EventForm,
+    MilestoneForm,
+    MilestoneProgressForm,
+    RemitChangeForm,
+    StandDownForm,
+    StatementForm,
+)
 from intervention.choices import CaseState
-from intervention.models import InterventionCase
+from intervention.models import Board, ImprovementPlan, InterventionCase, PlanMilestone
 from intervention.web import GET_OR_POST, act, available_actions, blocked_reason, bound_form
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -109,6 +120,183 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         back_url=_case_url(case),
         template="intervention/cases/case_reopen.html",
         context={"case": case},
+    )
+
+
+def _record_page(
+    request: HttpRequest,
+    *,
+    case: InterventionCase,
+    form_class,
+    service,
+    title: str,
+    message: str,
+    form_kwargs: dict | None = None,
+    service_kwargs: dict | None = None,
+    back_url: str = "",
+    explanation: str = "",
+    allowed: bool | None = None,
+) -> HttpResponse:
+    """One page that records one fact on a case through one service call (officials, by default)."""
+    if not (permissions.can_manage_case(case, request.user) if allowed is None else allowed):
+        raise PermissionDenied
+    back_url = back_url or _case_url(case)
+    form = bound_form(request, form_class, **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        response = run_service(
+            request,
+            form,
+            partial(service, by=request.user, **(service_kwargs or {}), **form.cleaned_data),
+            success_message=message,
+            success_url=back_url,
+        )
+        if response is not None:
+            return response
+    return render(
+        request,
+        "intervention/cases/record.html",
+        {"form": form, "case": case, "back_url": back_url, "title": title, "explanation": explanation},
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def board_establish(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    return _record_page(
+        request,
+        case=case,
+        form_class=BoardForm,
+        service=services.board_establish,
+        title=_("Record a board"),
+        message=_("The board has been recorded."),
+        form_kwargs={"boards": case.boards.filter(stood_down_precision="")},
+        service_kwargs={"case": case},
+        explanation=_(
+            "A board it replaces is recorded as stood down on the same date, with the same source."
+        ),
+    )
+
+
+def _board_for(request: HttpRequest, pk: int) -> Board:
+    return get_object_or_404(
+        Board.objects.filter(case__in=selectors.cases_for_user(request.user).values("pk")).select_related(
+            "case"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def board_remit(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board_for(request, pk)
+    return _record_page(
+        request,
+        case=board.case,
+        form_class=RemitChangeForm,
+        service=services.board_change_remit,
+        title=_("Record a change to %(board)s's remit") % {"board": board.name},
+        message=_("The change to the board's remit has been recorded."),
+        form_kwargs={"initial": {"remit": board.remit}},
+        service_kwargs={"board": board},
+        explanation=_("The remit before the change is kept with it."),
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def board_stand_down(request: HttpRequest, pk: int) -> HttpResponse:
+    board = _board_for(request, pk)
+    return _record_page(
+        request,
+        case=board.case,
+        form_class=StandDownForm,
+        service=services.board_stand_down,
+        title=_("Record that %(board)s stood down") % {"board": board.name},
+        message=_("The board has been recorded as stood down."),
+        service_kwargs={"board": board},
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def appointment_record(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    return _record_page(
+        request,
+        case=case,
+        form_class=AppointmentForm,
+        service=services.appointment_record,
+        title=_("Record a key appointment"),
+        message=_("The appointment has been recorded."),
+        service_kwargs={"case": case},
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def event_record(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    return _record_page(
+        request,
+        case=case,
+        form_class=EventForm,
+        service=services.event_record,
+        title=_("Record an event of the case"),
+        message=_("The event has been recorded."),
+        service_kwargs={"case": case},
+        explanation=_(
+            "For something that happened that no other record of the tracker holds, with its source."
+        ),
+    )
+
+
+def _plan_for(request: HttpRequest, pk: int) -> ImprovementPlan:
+    notices = selectors.notices_for_user(request.user).values("pk")
+    return get_object_or_404(
+        ImprovementPlan.objects.filter(notice__in=notices).select_related("notice__case__council"), pk=pk
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    notice = plan.notice
+    return _record_page(
+        request,
+        case=notice.case,
+        form_class=MilestoneForm,
+        service=services.milestone_add,
+        title=_("Add a milestone of the improvement plan"),
+        message=_("The milestone has been added."),
+        service_kwargs={"plan": plan},
+        back_url=reverse("intervention:notice_detail", args=[notice.pk]) + "#plan",
+        allowed=permissions.can_manage_case(notice.case, request.user)
+        or permissions.can_send_documents(notice, request.user),
+    )
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
+def milestone_report(request: HttpRequest, pk: int) -> HttpResponse:
+    notices = selectors.notices_for_user(request.user).values("pk")
+    milestone = get_object_or_404(
+        PlanMilestone.objects.filter(plan__notice__in=notices).select_related("plan__notice__case__council"),
+        pk=pk,
+    )
+    notice = milestone.plan.notice
+    return _record_page(
+        request,
+        case=notice.case,
+        form_class=MilestoneProgressForm,
+        service=services.milestone_report,
+        title=_("Report progress against: %(milestone)s") % {"milestone": milestone.label},
+        message=_("The progress has been reported."),
+        service_kwargs={"milestone": milestone},
+        back_url=reverse("intervention:notice_detail", args=[notice.pk]) + "#plan",
+        allowed=permissions.can_send_documents(notice, request.user),
     )
 
 

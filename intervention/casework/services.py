@@ -16,7 +16,7 @@ import django_fsm as fsm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from ..choices import (
 )
 from ..models import (
     EVIDENCE_HEADER_BYTES,
+    Board,
     BoardReport,
     EvidenceFile,
     ImprovementPlan,
@@ -300,6 +301,20 @@ def plan_agree(*, plan: ImprovementPlan, by: User, on: datetime.date, reason: st
     return plan
 
 
+def board_sitting_on(case_id: int, on: datetime.date) -> Board | None:
+    """Return the board sitting on a case on `on` (the latest established), if one is on record.
+
+    A board whose start is known only to the month counts from that month; one whose start is not
+    evidenced counts as sitting until it stood down.
+    """
+    sitting = (
+        Board.objects.filter(case_id=case_id)
+        .filter(Q(established_on__isnull=True) | Q(established_on__lte=on))
+        .filter(Q(stood_down_precision="") | Q(stood_down_on__gt=on))
+    )
+    return sitting.order_by(F("established_on").desc(nulls_last=True), "-pk").first()
+
+
 @transaction.atomic
 def board_report_submit(
     *,
@@ -309,7 +324,8 @@ def board_report_submit(
     summary: str,
     document_reference: str = "",
 ) -> BoardReport:
-    """The council sends a month's Improvement Board report on `on`."""
+    """The council sends a month's Improvement Board report on `on`, to the board sitting on that day."""
+    report.board = board_sitting_on(report.notice.case_id, on)
     _submit_document(
         report,
         report.obligation,

@@ -24,7 +24,7 @@ from accounts.permissions import has_casework_role, has_role, is_official
 from accounts.web import paginate
 from intervention import permissions, selectors, services
 from intervention.calendars import WorkingCalendar
-from intervention.choices import NoticeState, ObligationKind, Owner
+from intervention.choices import CaseState, NoticeState, ObligationKind, Owner
 from intervention.models import Obligation, RequirementVariation, WarningNotice
 from intervention.notices.forms import BoardScheduleForm, ExtendComplianceForm, NoticeFilterForm
 from intervention.obligations import selectors as obligation_selectors
@@ -166,6 +166,7 @@ def notice_page(notice: WarningNotice, *, user, today: datetime.date) -> dict:
         requirement.variations_applied = amended.get(requirement.pk, [])
     own = [o for o in obligations if o.notice_id == notice.pk]
     actions = available_actions(notice, user, NOTICE_ACTIONS)
+    plan = getattr(notice, "improvement_plan", None)
     close_blocked = ""
     closable = any(a.name == "close_as_complied" for a in actions)
     if is_official(user) and notice.state == NoticeState.ISSUED and not closable:
@@ -176,7 +177,14 @@ def notice_page(notice: WarningNotice, *, user, today: datetime.date) -> dict:
         "actions": actions,
         "close_blocked": close_blocked,
         "requirements": requirements,
-        "plan": getattr(notice, "improvement_plan", None),
+        "plan": plan,
+        "milestones": list(plan.milestones.order_by("due_on", "pk")) if plan else [],
+        "can_add_milestones": bool(plan)
+        and notice.case.state == CaseState.OPEN
+        and (permissions.can_manage_case(notice.case, user) or permissions.can_send_documents(notice, user)),
+        "can_report_milestones": bool(plan)
+        and notice.case.state == CaseState.OPEN
+        and permissions.can_send_documents(notice, user),
         "plan_obligation": next((o for o in own if o.kind == ObligationKind.IMPROVEMENT_PLAN), None),
         "agreement": next((o for o in own if o.kind == ObligationKind.PLAN_AGREEMENT), None),
         "board_reports": [o for o in own if o.kind == ObligationKind.BOARD_REPORT],

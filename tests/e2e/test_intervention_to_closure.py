@@ -64,6 +64,15 @@ def test_official_determines_directs_and_closes(
     b.submit("Record the end of the power")
 
     b.go(f"/cases/{case.pk}/")
+    b.click("Record an event of the case")
+    b.fill_date("Date it happened", datetime.date(2020, 10, 9))
+    b.page.get_by_label("What happened").fill("Care Inspectorate Wales held an improvement conference.")
+    b.page.get_by_label("Source", exact=True).fill("https://careinspectorate.wales/201029")
+    b.submit("Record it")
+    assert "The event has been recorded." in b.main_text()
+    assert "Care Inspectorate Wales held an improvement conference." in b.main_text()
+    b.click("Record a board")  # the form is checked with axe as it opens
+    b.go(f"/cases/{case.pk}/")
     b.click("Close case", role="link")
     b.fill_date("Date of the decision", datetime.date(2020, 11, 2))
     b.page.get_by_label("Minister who decided").fill("Julie Morgan MS")

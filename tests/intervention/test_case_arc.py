@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import TransitionLog
 from inspections import services as inspection_services
 from intervention import services
+from intervention.casework.services import board_sitting_on
 from intervention.choices import (
     LIVE_STATES,
     BoardKind,
@@ -763,3 +764,35 @@ def test_a_milestone_needs_a_label_and_when_it_is_due(changes, field, issued_not
 
     assert list(refused.value.message_dict) == [field]
     assert changed_tables(before) == []
+
+
+def test_a_board_report_goes_to_the_board_sitting_on_the_day_it_is_sent(
+    issued_notice, official, powys_officer
+):
+    """Board reports go to a board: the one sitting on the case when the report is sent."""
+    case = issued_notice.case
+    first = services.board_establish(
+        case=case,
+        by=official,
+        kind=BoardKind.IMPROVEMENT_BOARD,
+        name="Improvement Board",
+        regime=Regime.SSWBA_PART_8,
+        remit="Oversee the Director.",
+        source="Statement",
+        established_on=None,
+        established_precision=DatePrecision.NOT_EVIDENCED,
+    )
+    second = services.board_establish(
+        case=case,
+        by=official,
+        kind=BoardKind.IMPROVEMENT_AND_ASSURANCE_BOARD,
+        name="Improvement and Assurance Board",
+        regime=Regime.LG_MEASURE_2009,
+        remit="Corporate and social services.",
+        source="Statement",
+        established_on=datetime.date(2018, 3, 1),
+        established_precision=DatePrecision.MONTH,
+        replaces=first,
+    )
+    assert board_sitting_on(case.pk, datetime.date(2018, 1, 10)) == first
+    assert board_sitting_on(case.pk, datetime.date(2018, 3, 20)) == second

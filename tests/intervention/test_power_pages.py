@@ -22,7 +22,15 @@ from intervention.choices import (
     ObligationState,
     PowerState,
 )
-from intervention.models import Direction, Obligation, PowerToIntervene, Statement
+from intervention.models import (
+    Appointment,
+    Board,
+    BoardRemitChange,
+    Direction,
+    Obligation,
+    PowerToIntervene,
+    Statement,
+)
 
 DETERMINED_ON = datetime.date(2018, 3, 1)
 
@@ -254,6 +262,7 @@ def test_recording_the_90_day_report_statement_meets_the_duty(client, official, 
     assert duty.state == ObligationState.MET and duty.met_on == datetime.date(2018, 1, 15)
     page = client.get(reverse("intervention:case_detail", args=[powys_case.pk])).content.decode()
     assert "Update on Powys County Council" in page
+    assert "Verified: read in a public source" in page  # each sourced entry shows its confidence
 
 
 @pytest.mark.parametrize("rows", [5, 60])
@@ -288,3 +297,136 @@ def test_case_and_power_pages_keep_to_a_query_budget(
         assert client.get(reverse("intervention:power_detail", args=[power.pk])).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("intervention:direction_detail", args=[direction.pk])).status_code == 200
+
+
+# Boards, appointments, events and plan milestones -----------------------------------------------
+
+
+def board_post(**extra):
+    return {
+        "kind": "improvement_board",
+        "name": "Improvement Board",
+        "regime": "sswba_part8",
+        "remit": "Oversee the Director.",
+        "precision": "month",
+        **date_data("established_on", datetime.date(2017, 11, 21)),
+        "source": "https://gov.wales/written-statement-update-powys-county-council",
+        "confidence": "V",
+        **extra,
+    }
+
+
+def test_official_records_a_board_its_remit_change_and_its_end(client, official, powys_case):
+    login(client, official)
+    response = client.post(reverse("intervention:board_establish", args=[powys_case.pk]), board_post())
+    assert response.status_code == 302
+    board = Board.objects.get()
+    # Known only to the month: held as the month's first day, shown as the month.
+    assert board.established_on == datetime.date(2017, 11, 1) and board.established_display == "November 2017"
+    response = client.post(
+        reverse("intervention:board_remit", args=[board.pk]),
+        {
+            "summary": "Education added",
+            "remit": "Oversee the Director and education.",
+            "precision": "none",
+            "source": "County Times",
+            "confidence": "R",
+        },
+    )
+    assert response.status_code == 302
+    change = BoardRemitChange.objects.get()
+    assert change.changed_on is None and change.remit_before == "Oversee the Director."
+    response = client.post(
+        reverse("intervention:board_stand_down", args=[board.pk]),
+        {"precision": "day", **date_data("on", datetime.date(2018, 3, 20)), "source": "Statement"},
+    )
+    assert response.status_code == 302
+    board.refresh_from_db()
+    assert not board.is_sitting and board.stood_down_on == datetime.date(2018, 3, 20)
+    page = client.get(reverse("intervention:case_detail", args=[powys_case.pk])).content.decode()
+    assert "November 2017" in page and "Reported by a secondary source" in page
+
+
+def test_a_board_with_a_day_but_no_date_is_refused_and_nothing_saved(client, official, powys_case):
+    login(client, official)
+    post = board_post(precision="day")
+    for key in ("established_on_0", "established_on_1", "established_on_2"):
+        post.pop(key)
+    response = client.post(reverse("intervention:board_establish", args=[powys_case.pk]), post)
+    assert response.status_code == 200
+    assert "Enter the date, or select that it is not evidenced" in response.content.decode()
+    assert not Board.objects.exists()
+
+
+def test_a_director_of_social_services_needs_the_s144_title(client, official, powys_case):
+    login(client, official)
+    post = {
+        "post": "director_of_social_services",
+        "title": "Head of Social Care",
+        "interim": "on",
+        "precision": "none",
+        "source": "Statement",
+        "confidence": "V",
+    }
+    url = reverse("intervention:appointment_record", args=[powys_case.pk])
+    response = client.post(url, post)
+    assert response.status_code == 200 and "director of social services" in response.content.decode()
+    assert not Appointment.objects.exists()
+    response = client.post(url, {**post, "title": "Interim Director of Social Services"})
+    assert response.status_code == 302
+    assert Appointment.objects.get().starts_on is None
+
+
+def test_official_records_an_event_with_its_source(client, official, powys_case):
+    login(client, official)
+    response = client.post(
+        reverse("intervention:event_record", args=[powys_case.pk]),
+        {
+            "description": "The report went to full Council.",
+            "precision": "day",
+            **date_data("happened_on", datetime.date(2017, 10, 19)),
+            "source": "https://en.powys.gov.uk/article/1422",
+            "confidence": "V",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("intervention:case_detail", args=[powys_case.pk])).content.decode()
+    assert "The report went to full Council." in page and "19 October 2017" in page
+
+
+@pytest.mark.parametrize(
+    "who, expected", [("inspector", 403), ("powys_officer", 403), ("cardiff_officer", 404)]
+)
+@pytest.mark.parametrize("name", ["board_establish", "appointment_record", "event_record"])
+def test_case_record_pages_refuse_the_wrong_person(client, people, powys_case, who, expected, name):
+    url = reverse(f"intervention:{name}", args=[powys_case.pk])
+    assert login(client, people[who]).get(url).status_code == expected
+    assert login(client, people[who]).post(url, {}).status_code == expected
+
+
+def test_council_reports_progress_against_a_milestone_and_another_council_cannot(
+    client, official, powys_officer, cardiff_officer, inspector, issued_notice
+):
+    plan = issued_notice.improvement_plan
+    login(client, official)
+    response = client.post(
+        reverse("intervention:milestone_add", args=[plan.pk]),
+        {"label": "Recruit permanent social workers", "due_description": "at 6 months"},
+    )
+    assert response.status_code == 302
+    milestone = plan.milestones.get()
+    url = reverse("intervention:milestone_report", args=[milestone.pk])
+    assert login(client, official).get(url).status_code == 403
+    assert login(client, inspector).get(url).status_code == 403
+    assert login(client, cardiff_officer).get(url).status_code == 404
+    login(client, powys_officer)
+    response = client.post(url, {"progress": ""})
+    assert response.status_code == 200 and "Enter the progress made" in response.content.decode()
+    response = client.post(
+        url, {**date_data("on", datetime.date(2018, 7, 23)), "progress": "Twelve recruited."}
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.progress == "Twelve recruited." and milestone.progress_on == datetime.date(2018, 7, 23)
+    page = client.get(reverse("intervention:notice_detail", args=[issued_notice.pk])).content.decode()
+    assert "Twelve recruited." in page
