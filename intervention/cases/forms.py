@@ -71,6 +71,21 @@ class CloseCaseForm(forms.Form):
         return not_future(self.cleaned_data["on"])
 
 
+def source_field(hint: str) -> forms.CharField:
+    return forms.CharField(
+        label=_("Source"), help_text=hint, max_length=500, error_messages={"required": _("Enter the source")}
+    )
+
+
+def confidence_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("How sure the source is"),
+        choices=Confidence.choices,
+        initial=Confidence.VERIFIED,
+        widget=forms.RadioSelect,
+    )
+
+
 class StatementForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of statement"),
@@ -108,18 +123,8 @@ class StatementForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Enter a link starting https://")},
     )
-    source = forms.CharField(
-        label=_("Source"),
-        help_text=_("Where the statement is recorded, for example the record of proceedings"),
-        max_length=500,
-        error_messages={"required": _("Enter the source")},
-    )
-    confidence = forms.ChoiceField(
-        label=_("How sure the source is"),
-        choices=Confidence.choices,
-        initial=Confidence.VERIFIED,
-        widget=forms.RadioSelect,
-    )
+    source = source_field(_("Where the statement is recorded, for example the record of proceedings"))
+    confidence = confidence_field()
 
     def __init__(self, *args, notices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,18 +147,8 @@ class SourcedForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select how precisely the source dates it")},
     )
-    source = forms.CharField(
-        label=_("Source"),
-        help_text=_("Where the fact is recorded: a link or a reference"),
-        max_length=500,
-        error_messages={"required": _("Enter the source")},
-    )
-    confidence = forms.ChoiceField(
-        label=_("How sure the source is"),
-        choices=Confidence.choices,
-        initial=Confidence.VERIFIED,
-        widget=forms.RadioSelect,
-    )
+    source = source_field(_("Where the fact is recorded: a link or a reference"))
+    confidence = confidence_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
