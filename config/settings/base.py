@@ -165,3 +165,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Hardening, one module per concern (each adds its apps, middleware and settings to the above).
+from .signin import *  # noqa: E402, F401, F403
+from .limits import *  # noqa: E402, F401, F403

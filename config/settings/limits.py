@@ -1,0 +1,1 @@
+"""Request and upload limits, file storage and security headers (imported by base)."""

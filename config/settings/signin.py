@@ -1,0 +1,1 @@
+"""Sign-in: lockout of repeated failures, the second factor and password rules (imported by base)."""
