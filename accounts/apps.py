@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import audit_guard, signals  # noqa: F401
+
+        # The audit trail is append-only in the database and the ORM (see audit_guard).
+        audit_guard.activate(self)

@@ -89,6 +89,8 @@ def apply_transition(
         save_with_history(obj, by=by, reason=f"{name}: {reason}" if reason.strip() else name)
     except fsm.ConcurrentTransition as exc:
         raise fsm.ConcurrentTransition(CONCURRENT_CHANGE_MESSAGE) from exc
+    # The row records `by` as they are at this moment (name, role, organisation) and the time now,
+    # and is chained to the last row of the log (TransitionLog.save).
     TransitionLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,

@@ -9,8 +9,8 @@ from typing import Any
 
 import django_fsm as fsm
 from django.db import models
-from django.db.models import F, Window
-from django.db.models.functions import Lag
+from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models.functions import JSONObject, Lag
 from django.http import HttpRequest
 from django.utils import dateformat
 from django.utils.functional import Promise
@@ -18,9 +18,85 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .choices import Role
+from .models import User
 from .web import paginate
 
 HIDDEN_FIELDS = {"id", "password", "last_login", "updated_at", "created_at", "issued_text", "skipped"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person as they were when they acted: their name, role and organisation at that moment."""
+
+    name: str
+    role: str = ""
+    organisation: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
+    @property
+    def role_and_organisation(self) -> str:
+        return ", ".join(part for part in (self.role_label, self.organisation) if part)
+
+    @classmethod
+    def from_user(cls, user) -> Actor:
+        """Return the person as they are now (when nothing says how they were)."""
+        organisation = user.organisation.name if user.organisation_id else ""
+        return cls(str(user), user.role, organisation)
+
+    @classmethod
+    def from_log(cls, log) -> Actor:
+        """Return the person a transition log row recorded, as they were when it was written."""
+        return cls(log.by_name, log.by_role, log.by_organisation)
+
+
+PERSON_THEN = "history_person_then"  # the annotation with_people_then adds
+
+
+def with_people_then(records_queryset: models.QuerySet) -> models.QuerySet:
+    """Annotate each history row with the person who made it as they were then, from their own history.
+
+    The person's last history row at or before the row's date gives their name, role and
+    organisation then (a move to another council later does not rewrite who did what before).
+    A subquery, not another query; `actor_then` reads it.
+    """
+    person_then = (
+        User.history.model._base_manager.filter(
+            id=OuterRef("history_user_id"), history_date__lte=OuterRef("history_date")
+        )
+        .order_by("-history_date", "-history_id")
+        .values(
+            data=JSONObject(
+                first_name="first_name",
+                last_name="last_name",
+                username="username",
+                role="role",
+                organisation="organisation__name",
+            )
+        )[:1]
+    )
+    return records_queryset.annotate(**{PERSON_THEN: Subquery(person_then, output_field=models.JSONField())})
+
+
+def actor_then(record) -> Actor | None:
+    """Return who made history row `record` as they were then (None: the tracker itself).
+
+    Reads the annotation of `with_people_then`; a person with no history from before the row is
+    shown as they are now (`history_user` should be selected with the row).
+    """
+    data = getattr(record, PERSON_THEN, None)
+    if data:
+        name = f"{data['first_name'] or ''} {data['last_name'] or ''}".strip() or data["username"]
+        return Actor(name, data["role"] or "", data["organisation"] or "")
+    if record.history_user_id is None:
+        return None
+    return Actor.from_user(record.history_user)
 
 
 @dataclass
@@ -33,11 +109,12 @@ class FieldChange:
 @dataclass
 class HistoryEntry:
     when: Any
-    who: Any
+    who: Any  # the account
     action: Promise | str
     reason: str
     changes: list[FieldChange] = field(default_factory=list)
     subject: str = ""
+    actor: Actor | None = None  # the person as they were then (None: the tracker itself)
 
 
 def _tracked_fields(history_model) -> list[models.Field]:
@@ -171,8 +248,8 @@ def _with_previous(records_queryset: models.QuerySet, fields: list[models.Field]
     }
     annotations = {f"{PREVIOUS}{f.attname}": Window(Lag(f.attname), **window) for f in fields}
     annotations[f"{PREVIOUS}history_id"] = Window(Lag("history_id"), **window)
-    return (
-        records_queryset.select_related("history_user")
+    return with_people_then(
+        records_queryset.select_related("history_user__organisation")
         .annotate(**annotations)
         .order_by("-history_date", "-history_id")
     )
@@ -232,6 +309,7 @@ def _entries(
                 reason=why,
                 changes=changes if record.history_type != "-" else [],
                 subject=subject(record) if subject else (_subject(record) if with_subject else ""),
+                actor=actor_then(record),
             )
         )
     return entries

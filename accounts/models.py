@@ -1,12 +1,13 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import audit_chain
 from .choices import ROLE_ORGANISATION_KIND, OrganisationKind, Role
 
 
@@ -131,8 +132,25 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("Audit records cannot be deleted.")
 
 
+class TransitionLogQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, **kwargs):
+        """Append the rows one by one, so each is chained to the one before it like any other."""
+        if ignore_conflicts or update_conflicts:
+            raise PermissionError("Audit records cannot be changed.")
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            for obj in objs:
+                obj.save(using=self.db)
+        return objs
+
+
 class TransitionLog(models.Model):
-    """One row per state change of any tracked object: what moved, from where to where, who and why."""
+    """One row per state change of any tracked object: what moved, from where to where, who and why.
+
+    Rows are only ever appended (the database refuses UPDATE, DELETE and TRUNCATE; see
+    accounts.audit_guard), each chained to the one before by a hash (accounts.audit_chain), and
+    carry the person as they were then: their name, role and organisation at that moment.
+    """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -144,17 +162,30 @@ class TransitionLog(models.Model):
     by = models.ForeignKey(
         User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="transitions_made"
     )
+    # Who they were when they acted: a later move to another council or a new name changes the
+    # person, not what the log says about the past.
+    by_name = models.CharField(_("name then"), max_length=300, editable=False)
+    by_role = models.CharField(_("role then"), max_length=20, choices=Role.choices, editable=False)
+    by_organisation = models.CharField(_("organisation then"), max_length=200, blank=True, editable=False)
+    # Set by save() when the row is appended; a caller cannot back-date it.
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     # The day the event happened in the world (a report published on 17 October 2017 may be
     # recorded years later); never later than the day it was recorded.
     occurred_on = models.DateField(_("occurred on"))
     reason = models.TextField(_("reason"), blank=True)
+    # The chain: the row's place (1, 2, 3... without gaps), the hash of the row before it and its own.
+    sequence = models.PositiveBigIntegerField(_("position in the log"), unique=True, editable=False)
+    prev_hash = models.CharField(_("hash of the previous row"), max_length=64, editable=False)
+    row_hash = models.CharField(_("hash of this row"), max_length=64, unique=True, editable=False)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = TransitionLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["recorded_at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "recorded_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="transition_log_sequence_from_one"),
+        ]
         verbose_name = _("transition log entry")
         verbose_name_plural = _("transition log")
 
@@ -162,9 +193,62 @@ class TransitionLog(models.Model):
         return f"{self.object_repr}: {self.source_state} → {self.target_state}"
 
     def save(self, *args, **kwargs) -> None:
+        """Append the row: the person as they are now, the time now, chained to the last row."""
         if not self._state.adding:
             raise PermissionError("Audit records cannot be changed.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        kwargs["using"] = using
+        kwargs["force_insert"] = True
+        with transaction.atomic(using=using):
+            self._take_snapshot_of_actor(using)
+            audit_chain.lock_chain(connections[using])
+            last = (
+                type(self)
+                ._base_manager.using(using)
+                .order_by("-sequence")
+                .values("sequence", "row_hash", "recorded_at")
+                .first()
+            )
+            now = timezone.now()
+            # Clocks of several app servers may disagree a little: the chain never goes back in time.
+            self.recorded_at = max(now, last["recorded_at"]) if last else now
+            self.sequence = last["sequence"] + 1 if last else 1
+            self.prev_hash = last["row_hash"] if last else audit_chain.GENESIS
+            self.row_hash = self.compute_hash(using=using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit records cannot be deleted.")
+
+    def _take_snapshot_of_actor(self, using: str) -> None:
+        person = User._base_manager.using(using).select_related("organisation").get(pk=self.by_id)
+        self.by_name = str(person)[:300]
+        self.by_role = person.role
+        self.by_organisation = person.organisation.name if person.organisation_id else ""
+
+    def chain_content(self, *, using: str | None = None) -> dict:
+        """Return what this row's hash covers (accounts.audit_chain.row_content)."""
+        content_type = ContentType.objects.db_manager(using or self._state.db).get_for_id(
+            self.content_type_id
+        )
+        return audit_chain.row_content(
+            sequence=self.sequence,
+            content_type=f"{content_type.app_label}.{content_type.model}",
+            object_id=self.object_id,
+            object_repr=self.object_repr,
+            transition=self.transition,
+            source_state=self.source_state,
+            target_state=self.target_state,
+            by_id=self.by_id,
+            by_name=self.by_name,
+            by_role=self.by_role,
+            by_organisation=self.by_organisation,
+            recorded_at=self.recorded_at,
+            occurred_on=self.occurred_on,
+            reason=self.reason,
+            prev_hash=self.prev_hash,
+        )
+
+    def compute_hash(self, *, using: str | None = None) -> str:
+        """Return the hash this row should carry, from its content and the previous row's hash."""
+        return audit_chain.row_hash(self.chain_content(using=using))

@@ -13,7 +13,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from accounts.history import HIDDEN_FIELDS, action_label
+from accounts.history import HIDDEN_FIELDS, Actor, action_label, actor_then, with_people_then
 
 from .. import calendars
 from ..models import (
@@ -42,7 +42,7 @@ class ChronologyEvent:
     event_on: datetime.date
     dated_by_recording: bool  # True: no date of event was recorded, so the date recorded is used
     recorded_at: datetime.datetime
-    who: Any
+    who: Actor | None  # the person as they were when they acted (None: the tracker itself)
     subject: str
     kind: str  # "transition" or "change"
     what: str
@@ -120,11 +120,20 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
     event it was recorded with. Every other history row (drafting, deadlines computed or met,
     submissions, evidence files) is one event dated by when it was recorded; the history rows that
     record a logged transition are left out, as the transition already stands for them.
+    Each event names the person as they were when they acted: the log keeps its own record of
+    that, and a history row is matched with the person's own history.
     A fixed number of queries, whatever the size.
     """
     notice_ids = list(notices.values_list("pk", flat=True))
     histories = [
-        (model, list(qs.select_related("history_user__organisation").order_by("history_date", "history_id")))
+        (
+            model,
+            list(
+                with_people_then(qs.select_related("history_user__organisation")).order_by(
+                    "history_date", "history_id"
+                )
+            ),
+        )
         for model, qs in _history_querysets(case, notice_ids)
     ]
     names = _names(histories)
@@ -141,7 +150,7 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
         (PowerToIntervene, PowerToIntervene.objects.filter(case=case).values("pk")),
         (Direction, Direction.objects.filter(power__case=case).values("pk")),
     ]
-    logs = _logs_of(ct, wanted).select_related("by__organisation").order_by("recorded_at", "id")
+    logs = _logs_of(ct, wanted).order_by("recorded_at", "id")
 
     labels = {model: _transition_labels(model) for model in STATEFUL_MODELS}
     events: list[tuple[datetime.datetime, int, ChronologyEvent]] = []
@@ -156,7 +165,7 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
                     # Done on a date not on record: the only date there is, is when it was recorded.
                     dated_by_recording=log.transition in UNDATED_TRANSITIONS,
                     recorded_at=log.recorded_at,
-                    who=log.by,
+                    who=Actor.from_log(log),
                     subject=f"{capfirst(str(model._meta.verbose_name))}: {log.object_repr}",
                     kind="transition",
                     what=labels[model].get(log.transition, log.transition.replace("_", " ")),
@@ -185,7 +194,7 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
                         event_on=timezone.localdate(row.history_date),
                         dated_by_recording=True,
                         recorded_at=row.history_date,
-                        who=row.history_user,
+                        who=actor_then(row),
                         subject=f"{capfirst(str(model._meta.verbose_name))}: {names[(model, row.id)]}",
                         kind="change",
                         what=str(action_label(action, model)) if action else row.get_history_type_display(),
