@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CalendarFeed, Organisation, TransitionLog, User
+from .signin.actions import reset_second_factor, unlock_sign_in
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -179,6 +180,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_select_related = ("organisation",)
     search_fields = ("username", "first_name", "last_name", "email", "job_title", "organisation__name")
     readonly_fields = ("last_login", "date_joined")
+    actions = [unlock_sign_in, reset_second_factor]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # People are deactivated, never deleted: deleting would blank them out of history rows.

@@ -12,6 +12,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if getattr(request, "second_factor_pending", False):
+        return {}  # between the password and the second factor, no page but those is open
     items = [("home", _("Home"), reverse("home"))]
     if has_casework_role(user):
         items.append(("inspections", _("Inspections"), reverse("inspections:list")))
@@ -22,6 +24,7 @@ def navigation(request):
         items.append(("calendar_feed", _("Calendar feed"), reverse("intervention:calendar_feed_settings")))
     if user.is_staff:
         items.append(("admin", _("Administration"), reverse("admin:index")))
+    items.append(("account", _("Your account"), reverse("signin:account")))
     path = request.path
     result = []
     for key, label, url in items:

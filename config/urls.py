@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.signin.urls")),
     path("inspections/", include("inspections.urls")),
     path("", include("intervention.urls")),
     path("admin/", admin.site.urls),

@@ -18,3 +18,7 @@ EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backend
 
 # runserver and the live test server serve static files themselves; whitenoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+
+# The demo signs in with a password only; DJANGO_SECOND_FACTOR_REQUIRED=1 asks officials and
+# administrators for a second factor, as production does.
+SECOND_FACTOR_REQUIRED = env_bool("DJANGO_SECOND_FACTOR_REQUIRED", False)
