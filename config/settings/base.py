@@ -98,6 +98,18 @@ DATABASES = {
 }
 if not DATABASES["default"].get("ENGINE"):
     raise ImproperlyConfigured("DATABASE_URL is not a database URL this app understands.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for small installs, several people writing at once: readers never block the writer
+    # (WAL), a write waits its turn for up to DJANGO_SQLITE_TIMEOUT seconds instead of failing with
+    # "database is locked", and every transaction takes the write lock when it starts (IMMEDIATE),
+    # so one that read first cannot find the lock taken when it comes to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 20),
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -120,11 +132,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Built from the govuk-frontend npm package by `npm run build` (the Makefile runs it).
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# STORAGES and MEDIA_ROOT (evidence on local disk or in S3-compatible storage): limits.py.
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -168,4 +176,12 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Hardening, one module per concern (each adds its apps, middleware and settings to the above).
 from .signin import *  # noqa: E402, F401, F403
+from .signin import SIGNIN_APPS, SIGNIN_MIDDLEWARE  # noqa: E402
+
+INSTALLED_APPS += SIGNIN_APPS
+MIDDLEWARE += SIGNIN_MIDDLEWARE
+
 from .limits import *  # noqa: E402, F401, F403
+from .limits import limits_middleware  # noqa: E402
+
+MIDDLEWARE = limits_middleware(MIDDLEWARE)

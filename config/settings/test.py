@@ -1,6 +1,7 @@
 """The test suite: fast hashing, in-memory cache and mail, plain static files."""
 
 from .base import *  # noqa: F403
+from .base import env_bool
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -16,3 +17,7 @@ DEMO_ALLOWED = True
 
 # runserver and the live test server serve static files themselves; whitenoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+
+# Most tests sign people in with force_login, and the browser tests with a password only; the tests
+# of the second factor turn the requirement on for themselves.
+SECOND_FACTOR_REQUIRED = env_bool("DJANGO_SECOND_FACTOR_REQUIRED", False)

@@ -7,15 +7,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import GovukDateField, not_future
-from intervention.models import EVIDENCE_HEADER_BYTES, EVIDENCE_TYPES, evidence_content_type
+from accounts.forms import GovukDateField, GovukForm, not_future
+from intervention.casework.uploads import evidence_content_type
+from intervention.models import EVIDENCE_TYPES
 
 # Limits on evidence files; EVIDENCE_MAX_FILE_SIZE in settings overrides the size (tests use a small one).
 EVIDENCE_MAX_FILES = 10
 EVIDENCE_MAX_FILE_SIZE = 20 * 1024 * 1024
 
 
-class DocumentSubmitForm(forms.Form):
+class DocumentSubmitForm(GovukForm):
     """The council sends a document it keeps elsewhere: the improvement plan or a Board report."""
 
     on = GovukDateField(
@@ -53,7 +54,7 @@ def _size_label(size: int) -> str:
 
 
 class EvidenceFilesField(forms.FileField):
-    """One or more evidence files, each checked by its extension and by its first bytes."""
+    """One or more evidence files, each checked by its size, then by its name and structure (uploads.py)."""
 
     widget = MultipleFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)})
     default_error_messages = {
@@ -63,9 +64,6 @@ class EvidenceFilesField(forms.FileField):
         "missing": _("The selected file could not be read: choose it again"),
         "empty": _("The selected file is empty"),
         "too_big": _("The selected file %(name)s must be smaller than %(limit)s"),
-        "wrong_type": _(
-            "The selected file %(name)s must be a PDF, Word document, Excel spreadsheet or image"
-        ),
     }
 
     def clean(self, data, initial=None):
@@ -95,17 +93,14 @@ class EvidenceFilesField(forms.FileField):
                     params={"name": name, "limit": _size_label(limit)},
                 )
             ]
-        upload.seek(0)
-        head = upload.read(EVIDENCE_HEADER_BYTES)
-        upload.seek(0)
-        if evidence_content_type(upload.name, head) is None:
-            return [
-                ValidationError(self.error_messages["wrong_type"], code="wrong_type", params={"name": name})
-            ]
+        try:
+            evidence_content_type(upload)
+        except ValidationError as refused:
+            return [refused]
         return []
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GovukForm):
     """The council's statement that a requirement is met, with the files that show it."""
 
     statement = forms.CharField(

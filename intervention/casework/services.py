@@ -34,7 +34,6 @@ from ..choices import (
     SubmissionDecision,
 )
 from ..models import (
-    EVIDENCE_HEADER_BYTES,
     Board,
     BoardReport,
     EvidenceFile,
@@ -43,9 +42,9 @@ from ..models import (
     Requirement,
     Submission,
     WarningNotice,
-    evidence_content_type,
 )
 from ..obligations import services as obligation_services
+from . import uploads
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -93,16 +92,11 @@ def requirement_submit(
 
 
 def _evidence_type(upload: UploadedFile) -> str:
-    """Return the content type the file's extension and first bytes agree on, or refuse the file."""
-    upload.seek(0)
-    head = upload.read(EVIDENCE_HEADER_BYTES)
-    upload.seek(0)
-    content_type = evidence_content_type(upload.name or "", head)
-    if content_type is None:
-        raise ValidationError(
-            {"files": _("The selected file must be a PDF, Word document, Excel spreadsheet or image")}
-        )
-    return content_type
+    """Return the content type the file's name, declared type and structure agree on, or refuse it."""
+    try:
+        return uploads.evidence_content_type(upload)
+    except ValidationError as refused:
+        raise ValidationError({"files": refused.error_list}) from None
 
 
 def _safe_file_name(name: str) -> str:

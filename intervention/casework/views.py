@@ -6,6 +6,7 @@ person whose role may not act (403), and on a valid POST makes exactly one servi
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,8 @@ from intervention.models import EvidenceFile, Obligation, Requirement, Submissio
 from intervention.obligations import selectors as obligation_selectors
 from intervention.obligations import status as rules
 from intervention.web import GET_OR_POST, act, available_actions, bound_form, notice_url
+
+logger = logging.getLogger(__name__)
 
 # The moves on what the council owes for a requirement, and the pages that make them.
 REQUIREMENT_ACTIONS = {
@@ -370,11 +373,25 @@ def board_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Serve an evidence file to a person who may see its requirement, always as a download."""
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve an evidence file to a person who may see its requirement, always as a download.
+
+    A file the store has lost gets a page saying so (404), and an error in the log to act on.
+    """
     evidence = get_object_or_404(_evidence_for(request.user), pk=pk)
+    try:
+        stored = evidence.file.open("rb")
+    except (OSError, ValueError):  # FileNotFoundError from every storage; ValueError: no file at all
+        logger.error(
+            "Evidence file %s is missing: %r is not in the file store (%s)",
+            evidence.pk,
+            evidence.file.name,
+            type(evidence.file.storage).__name__,
+            exc_info=True,
+        )
+        return render(request, "intervention/evidence_missing.html", {"evidence": evidence}, status=404)
     response = FileResponse(
-        evidence.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

@@ -14,13 +14,11 @@ from .calendar import ConfirmedCalendarYear, NonWorkingDay
 from .cases import InterventionCase
 from .common import SENEDD_RENAMED_ON, condition, legislature_name
 from .documents import (
-    EVIDENCE_HEADER_BYTES,
     EVIDENCE_TYPES,
     BoardReport,
     EvidenceFile,
     ImprovementPlan,
     Submission,
-    evidence_content_type,
     evidence_upload_to,
 )
 from .escalations import Escalation, EscalationRecipient, SeniorContact
@@ -43,7 +41,6 @@ __all__ = [
     "Provision",
     "Statement",
     "dated",
-    "EVIDENCE_HEADER_BYTES",
     "EVIDENCE_TYPES",
     "SENEDD_RENAMED_ON",
     "BoardReport",
@@ -65,7 +62,6 @@ __all__ = [
     "Submission",
     "WarningNotice",
     "condition",
-    "evidence_content_type",
     "evidence_upload_to",
     "facts_of",
     "legislature_name",

@@ -53,30 +53,18 @@ class Submission(models.Model):
         return _("Submission for %(requirement)s") % {"requirement": self.requirement}
 
 
-# The evidence files accepted: extension -> (content type stored and served, the first bytes the
-# file must start with). The extension alone proves nothing: a renamed program fails the check.
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 and Excel 97-2003
-_OOXML = b"PK\x03\x04"  # .docx and .xlsx are ZIP archives
+# The evidence files accepted: extension -> the content type stored and served. What a file really
+# is gets checked by its structure before it is stored (intervention/casework/uploads.py).
 EVIDENCE_TYPES = {
-    ".pdf": ("application/pdf", b"%PDF"),
-    ".doc": ("application/msword", _OLE2),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _OOXML),
-    ".xls": ("application/vnd.ms-excel", _OLE2),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _OOXML),
-    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
 }
-EVIDENCE_HEADER_BYTES = 8
-
-
-def evidence_content_type(name: str, head: bytes) -> str | None:
-    """Return the content type of a file whose extension and first bytes agree, or None."""
-    kind = EVIDENCE_TYPES.get(PurePath(name).suffix.lower())
-    if kind is None:
-        return None
-    content_type, signature = kind
-    return content_type if head.startswith(signature) else None
 
 
 def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:

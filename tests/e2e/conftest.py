@@ -13,6 +13,8 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "static" / "axe" / "axe.min.js"
+# Served by the live server like any script of the site's own, so the Content-Security-Policy allows it.
+AXE_URL = "/static/axe/axe.min.js"
 PASSWORD = "demo-password-2017"
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
@@ -52,6 +54,24 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+# What Chromium prints when a page breaks its Content-Security-Policy or Permissions-Policy.
+POLICY_ERRORS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations(request):
+    """Fail a browser test whose pages broke the Content-Security-Policy (the console says so)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}"))
+    yield
+    violations = [text for text in violations if any(error in text for error in POLICY_ERRORS)]
+    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture
@@ -153,7 +173,7 @@ class Browser:
         if key in self.checked:
             return
         self.checked.add(key)
-        self.page.add_script_tag(path=str(AXE))
+        self.page.add_script_tag(url=self.base + AXE_URL)
         result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         violations = [
             {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}

@@ -7,6 +7,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.evidence_files import pdf_bytes
+
 CARDIFF_LISTS = ["/", "/inspections/", "/notices/"]
 
 
@@ -49,7 +51,7 @@ def demo_powys_urls(notice) -> list[str]:
         requirement=requirement,
         by=User.objects.get(username="powys-officer"),
         statement="Evidence for the access test.",
-        files=[SimpleUploadedFile("access.pdf", b"%PDF-1.4 access test", content_type="application/pdf")],
+        files=[SimpleUploadedFile("access.pdf", pdf_bytes(), content_type="application/pdf")],
     )
     urls = [
         reverse("inspections:detail", args=[notice.inspection_id]),

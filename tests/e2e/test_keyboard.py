@@ -9,6 +9,8 @@ import datetime
 
 import pytest
 
+from tests.evidence_files import pdf_bytes
+
 MAX_TABS = 80
 
 
@@ -192,9 +194,7 @@ def test_council_officer_submits_evidence_with_the_keyboard(demo_in_november_201
     assert focused(page)["id"] == "id_files"
     with page.expect_file_chooser() as chooser:  # Space opens the file chooser, as it would for a person
         page.keyboard.press("Space")
-    chooser.value.set_files(
-        {"name": "board-terms.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 keyboard\n"}
-    )
+    chooser.value.set_files({"name": "board-terms.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()})
     tab_to(page, text="Send evidence")
     press_and_wait(b, "Enter")
 

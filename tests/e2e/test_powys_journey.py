@@ -14,6 +14,8 @@ from pathlib import Path
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.evidence_files import pdf_bytes
+
 from .test_access import assert_cardiff_sees_nothing_of
 
 # The server's own date, which the date checks of most forms use; never later than the date in
@@ -37,8 +39,7 @@ EVIDENCE_LETTERS = ["a", "b", "f", "g"]
 
 def pdf(name: str) -> dict:
     """A small PDF file as the browser's file chooser would hand it over."""
-    body = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-    return {"name": name, "mimeType": "application/pdf", "buffer": body}
+    return {"name": name, "mimeType": "application/pdf", "buffer": pdf_bytes()}
 
 
 @dataclass

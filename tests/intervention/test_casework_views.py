@@ -43,12 +43,13 @@ from intervention.models import (
     WarningNotice,
 )
 from tests.conftest import GIVEN_ON
+from tests.evidence_files import pdf_bytes
 from tests.factories import CaseFactory, UserFactory
 from tests.workflow import PLAN_SUBMITTED, Casework, changed_tables, reread, snapshot
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = pdf_bytes()  # a real PDF: uploads are parsed
 AUDITED = [
     WarningNotice,
     Requirement,
