@@ -1,11 +1,15 @@
-"""Form pieces shared by every page: the GOV.UK date input and the reason form."""
+"""Form pieces shared by every page: the checks of free text, the GOV.UK date input, the reason form."""
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +18,104 @@ class GovukFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+# Free text: every form's text fields have a length limit and refuse hidden direction characters.
+
+# Characters that change the order text is shown in without being seen (the "Trojan Source" trick):
+# with them, a reason or a title can read differently on screen from what is stored and quoted.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The limit of a text field that sets none: one line, or a box for paragraphs.
+LINE_MAX_LENGTH = 300
+TEXT_MAX_LENGTH = 10000
+
+
+def is_free_text(field: forms.Field) -> bool:
+    """Return True for a field people type text into (passwords aside: they are never shown)."""
+    return isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
+
+
+def _subject(field: forms.Field) -> str:
+    """Name the field in an error message: its label without "(optional)", or "Your answer"."""
+    label = re.sub(r"\s*\([^)]*\)$", "", str(field.label or "")).strip()
+    return label if label and not label.endswith("?") else gettext("Your answer")
+
+
+class TooLongCheck:
+    """Refuse text longer than the field's max_length, naming the field and the limit."""
+
+    def __init__(self, field: forms.CharField) -> None:
+        self.field = field
+
+    def __call__(self, value: str) -> None:
+        limit = self.field.max_length
+        if limit is not None and len(value) > limit:
+            message = gettext("%(subject)s must be %(limit)s characters or fewer") % {
+                "subject": _subject(self.field),
+                "limit": number_format(limit, force_grouping=True),
+            }
+            # The parameters of Django's own check, for a form that words the message itself.
+            params = {"limit_value": limit, "show_value": len(value), "value": value}
+            raise ValidationError(message.replace("%", "%%"), code="max_length", params=params)
+
+
+class DirectionCharactersCheck:
+    """Refuse text holding hidden characters that change the direction of text."""
+
+    def __init__(self, field: forms.CharField) -> None:
+        self.field = field
+
+    def __call__(self, value: str) -> None:
+        if BIDI_CONTROLS.search(value):
+            raise ValidationError(
+                gettext("%(subject)s must not include hidden characters that change the direction of text")
+                % {"subject": _subject(self.field)},
+                code="direction_characters",
+            )
+
+
+TEXT_CHECKS = (MaxLengthValidator, TooLongCheck, DirectionCharactersCheck)
+
+
+def check_text_field(field: forms.Field) -> None:
+    """Give a free-text field a length limit if it has none, and the two checks above (once)."""
+    if not is_free_text(field):
+        return
+    if field.max_length is None:
+        field.max_length = TEXT_MAX_LENGTH if isinstance(field.widget, forms.Textarea) else LINE_MAX_LENGTH
+    # TooLongCheck says what is too long in GOV.UK words; Django's own check would say it again.
+    field.validators = [v for v in field.validators if not isinstance(v, TEXT_CHECKS)]
+    field.validators += [TooLongCheck(field), DirectionCharactersCheck(field)]
+
+
+class TextChecksMixin:
+    """Check every free-text field of the form (see check_text_field), fields added later included."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.check_text_fields()
+
+    def check_text_fields(self) -> None:
+        for field in self.fields.values():
+            check_text_field(field)
+
+    def full_clean(self) -> None:
+        # Again here: a subclass or a view may add or change fields after __init__.
+        self.check_text_fields()
+        super().full_clean()
+
+
+class GovukForm(TextChecksMixin, forms.Form):
+    """The base of every form of the service."""
+
+
+class GovukModelForm(TextChecksMixin, forms.ModelForm):
+    """The base of every model form (the admin's included) where people type text."""
+
+
+# The years a date typed into the service may fall in.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -61,14 +163,14 @@ class GovukDateField(forms.Field):
             raise ValidationError(self.error_messages["incomplete"], code="incomplete")
         try:
             day, month, year = (int(part) for part in parts)
-            if year < 1900 or year > 2200:
+            if year < FIRST_YEAR or year > LAST_YEAR:
                 raise ValueError
             return datetime.date(year, month, day)
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(GovukForm):
     """Why a person is taking an action; required when the action needs a reason."""
 
     reason = forms.CharField(

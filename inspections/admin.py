@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AuditedAdmin, ReadOnlyInline, ReadOnlyRecordAdmin
+from accounts.forms import GovukModelForm
 
 from .models import FieldworkPeriod, Finding, Inspection, Recommendation, StatutoryFunction
 
@@ -17,6 +18,7 @@ def short_text(text: str) -> str:
 
 @admin.register(StatutoryFunction)
 class StatutoryFunctionAdmin(AuditedAdmin):
+    form = GovukModelForm
     list_display = (
         "code",
         "citation",

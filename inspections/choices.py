@@ -12,6 +12,9 @@ class InspectionState(models.TextChoices):
 
 # Findings and recommendations may change only while the report is still being written.
 EDITABLE_STATES = (InspectionState.PLANNED, InspectionState.FIELDWORK, InspectionState.DRAFT_ISSUED)
+# The council sees the findings and recommendations from the draft report on (its factual accuracy
+# check), not while the inspectors are still writing them; a withdrawn inspection keeps what it had.
+FINDINGS_SHOWN_TO_COUNCIL_STATES = (InspectionState.DRAFT_ISSUED, InspectionState.PUBLISHED)
 
 
 class ServiceArea(models.TextChoices):

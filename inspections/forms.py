@@ -8,14 +8,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganisationKind, Role
-from accounts.forms import DatedReasonForm, GovukDateField, ReasonForm, not_future
+from accounts.forms import DatedReasonForm, GovukDateField, GovukForm, ReasonForm, not_future
 from accounts.models import Organisation, User
 
 from .choices import FindingKind, FindingTheme, InspectionState, InspectionType, ServiceArea
 from .models import Finding, Inspection, StatutoryFunction
 
 
-class InspectionFilterForm(forms.Form):
+class InspectionFilterForm(GovukForm):
     council = forms.ModelChoiceField(
         label=_("Council"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY),
@@ -47,7 +47,7 @@ def inspector_choices() -> QuerySet:
     ).order_by("first_name", "last_name", "username")
 
 
-class InspectionDetailsForm(forms.Form):
+class InspectionDetailsForm(GovukForm):
     """The details of an inspection that may change until its report is published."""
 
     title = forms.CharField(
@@ -82,6 +82,7 @@ class InspectionDetailsForm(forms.Form):
     report_reference = forms.CharField(label=_("Report reference (optional)"), max_length=200, required=False)
     report_url = forms.URLField(
         label=_("Report link (optional)"),
+        max_length=200,
         required=False,
         assume_scheme="https",
         help_text=_("The web address of the published report"),
@@ -149,7 +150,7 @@ class InspectionCreateForm(InspectionDetailsForm):
         return {name: data[name] for name in names}
 
 
-class FindingForm(forms.Form):
+class FindingForm(GovukForm):
     """A finding: its theme and kind, what was found and the statutory functions it concerns."""
 
     theme = forms.ChoiceField(
@@ -165,11 +166,13 @@ class FindingForm(forms.Form):
     )
     text = forms.CharField(
         label=_("Finding"),
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Enter the finding")},
     )
     evidence_summary = forms.CharField(
         label=_("Evidence summary (optional)"),
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("What the inspectors saw or read that supports the finding"),
@@ -190,11 +193,12 @@ class FindingForm(forms.Form):
         )
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(GovukForm):
     """A recommendation of the report and the findings it rests on."""
 
     text = forms.CharField(
         label=_("Recommendation"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Enter the recommendation")},
     )
@@ -234,7 +238,7 @@ class PublishForm(DatedReasonForm):
         super().__init__(*args, **kwargs)
 
 
-class RecordPublishedForm(forms.Form):
+class RecordPublishedForm(GovukForm):
     """A report published before the tracker held the inspection: its publication date and source."""
 
     on = GovukDateField(

@@ -306,3 +306,26 @@ class Recommendation(FrozenAfterPublication):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:80]}"
+
+
+class FormSubmission(models.Model):
+    """A form sent once: who sent it and the page of what it made (see inspections.submissions).
+
+    The key stands for the form's one-time token together with what was sent, so sending the same
+    form again (a double click, a resend after a timeout) finds the row and shows that page, while
+    the same form sent with other answers is a new submission.
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.CASCADE, related_name="+"
+    )
+    url = models.CharField(_("page of what it made"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

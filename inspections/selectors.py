@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.choices import Role
 from accounts.permissions import has_role, is_inspector, is_official
 
-from .choices import InspectionState
-from .models import Finding, Inspection
+from .choices import FINDINGS_SHOWN_TO_COUNCIL_STATES, InspectionState
+from .models import Finding, Inspection, Recommendation
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -26,11 +26,29 @@ def inspections_for_user(user: User) -> QuerySet[Inspection]:
     return inspections.none()
 
 
+def inspections_with_findings_for_user(user: User) -> QuerySet[Inspection]:
+    """Return the inspections whose findings `user` may read (permissions.can_view_findings, in SQL).
+
+    CIW and Welsh Government read them as they are written; a council officer only from the draft
+    report on, so not during fieldwork.
+    """
+    inspections = inspections_for_user(user)
+    if is_inspector(user) or is_official(user):
+        return inspections
+    shown = Q(state__in=FINDINGS_SHOWN_TO_COUNCIL_STATES) | Q(draft_issued_on__isnull=False)
+    return inspections.filter(shown)
+
+
 def findings_for_user(user: User) -> QuerySet[Finding]:
-    """Return the findings of the inspections `user` may see."""
-    return Finding.objects.filter(inspection__in=inspections_for_user(user).values("pk")).select_related(
-        "inspection"
-    )
+    """Return the findings `user` may read (see inspections_with_findings_for_user)."""
+    visible = inspections_with_findings_for_user(user).values("pk")
+    return Finding.objects.filter(inspection__in=visible).select_related("inspection")
+
+
+def recommendations_for_user(user: User) -> QuerySet[Recommendation]:
+    """Return the recommendations `user` may read: those of the inspections whose findings they may."""
+    visible = inspections_with_findings_for_user(user).values("pk")
+    return Recommendation.objects.filter(inspection__in=visible).select_related("inspection")
 
 
 def inspections_by_stage(user: User, *, per_stage: int = 10) -> list[tuple[str, str, int, list[Inspection]]]:

@@ -13,8 +13,8 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from accounts.audit import failed_condition_message
 from accounts.forms import ReasonForm
 from accounts.history import history_page
 from accounts.permissions import has_casework_role, is_official
-from accounts.web import add_validation_error, paginate, run_service
+from accounts.web import paginate, run_service
 
 from . import permissions, selectors, services
 from .choices import FindingTheme, InspectionState
@@ -44,6 +44,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Finding, Inspection, Recommendation
+from .submissions import run_once, with_token
 
 
 def _detail_url(inspection: Inspection) -> str:
@@ -103,15 +104,17 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 def inspection_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_inspection(request.user):
         raise PermissionDenied
-    form = InspectionCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services.inspection_create(by=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The inspection has been created."))
-            return redirect(_detail_url(inspection))
+    form = with_token(InspectionCreateForm(request.POST or None))
+    if request.method == "POST":
+        response = run_once(
+            request,
+            form,
+            lambda: services.inspection_create(by=request.user, **form.service_kwargs()),
+            success_message=_("The inspection has been created."),
+            success_url=_detail_url,
+        )
+        if response:
+            return response
     return render(request, "inspections/inspection_form.html", {"form": form, "inspection": None})
 
 
@@ -126,16 +129,21 @@ def _findings_by_theme(findings: list[Finding]) -> list[tuple[str, list[Finding]
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_object_or_404(
-        selectors.inspections_for_user(request.user).prefetch_related(
-            "fieldwork_periods",
+        selectors.inspections_for_user(request.user).prefetch_related("fieldwork_periods"), pk=pk
+    )
+    # The council reads the findings from the draft report on, not while they are being written.
+    show_findings = permissions.can_view_findings(inspection, request.user)
+    if show_findings:
+        prefetch_related_objects(
+            [inspection],
             Prefetch("findings", queryset=Finding.objects.prefetch_related("statutory_functions")),
             Prefetch("recommendations", queryset=Recommendation.objects.prefetch_related("findings")),
-        ),
-        pk=pk,
-    )
+        )
     context = {
         "inspection": inspection,
-        "themes": _findings_by_theme(list(inspection.findings.all())),
+        "show_findings": show_findings,
+        "themes": _findings_by_theme(list(inspection.findings.all())) if show_findings else [],
+        "recommendations": list(inspection.recommendations.all()) if show_findings else [],
         "can_edit": permissions.can_edit_findings(inspection, request.user),
         "actions": list(inspection.get_available_user_state_transitions(request.user)),
         # Welsh Government officials may rest a warning notice on a published report.
@@ -167,21 +175,22 @@ def inspection_history(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "inspection": inspection,
         "history": history_page(request, inspection.history.all()),
-        "finding_history": history_page(
+    }
+    if permissions.can_view_findings(inspection, request.user):
+        context["finding_history"] = history_page(
             request,
             Finding.history.filter(inspection_id=inspection.pk),
             param="findings_page",
             with_subject=True,
             hidden=["inspection"],
-        ),
-        "recommendation_history": history_page(
+        )
+        context["recommendation_history"] = history_page(
             request,
             Recommendation.history.filter(inspection_id=inspection.pk),
             param="recommendations_page",
             with_subject=True,
             hidden=["inspection"],
-        ),
-    }
+        )
     return render(request, "inspections/inspection_history.html", context)
 
 
@@ -207,9 +216,13 @@ def _form_page(
     success_message: str,
     extra: dict | None = None,
 ) -> HttpResponse:
-    """Run `action` for a valid POSTed form and go back to the inspection, or show the form."""
-    if request.method == "POST" and form.is_valid():
-        response = run_service(
+    """Run `action` for a valid POSTed form and go back to the inspection, or show the form.
+
+    The form carries a one-time token: sent twice, it is acted on once (inspections.submissions).
+    """
+    with_token(form)
+    if request.method == "POST":
+        response = run_once(
             request, form, action, success_message=success_message, success_url=_detail_url(inspection)
         )
         if response:

@@ -10,7 +10,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AuditedAdmin, ReadOnlyInline, ReadOnlyRecordAdmin
+from accounts.forms import GovukModelForm
 
+from . import calendars
 from .calendars import WorkingCalendar
 from .models import (
     Appointment,
@@ -65,8 +67,23 @@ class NoticeCouncilMixin:
 # Reference data ---------------------------------------------------------------------------
 
 
+class NonWorkingDayForm(GovukModelForm):
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        calendars.check_recordable(day)
+        return day
+
+
+class ConfirmedCalendarYearForm(GovukModelForm):
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        calendars.check_confirmable(year)
+        return year
+
+
 @admin.register(Ground)
 class GroundAdmin(AuditedAdmin):
+    form = GovukModelForm
     list_display = ("number", "title")
     search_fields = ("title", "text")
     ordering = ("number",)
@@ -80,6 +97,7 @@ class NonWorkingDayAdmin(AuditedAdmin):
     transaction, records why in each one's history, and tells the people affected.
     """
 
+    form = NonWorkingDayForm
     list_display = ("day", "description", "source")
     list_filter = (("day", admin.DateFieldListFilter),)
     search_fields = ("description", "source")
@@ -104,6 +122,7 @@ class NonWorkingDayAdmin(AuditedAdmin):
 class ProvisionAdmin(AuditedAdmin):
     """The sections of the Act the tracker quotes, each with its confidence and source."""
 
+    form = GovukModelForm
     list_display = ("section", "heading", "direction_kind", "confidence", "effective_from", "effective_to")
     list_filter = ("confidence", "direction_kind")
     search_fields = ("code", "section", "heading", "description", "source")
@@ -113,6 +132,7 @@ class ProvisionAdmin(AuditedAdmin):
 class PowerRouteAdmin(AuditedAdmin):
     """The routes to the power to intervene; one is switched on only with a source."""
 
+    form = GovukModelForm
     list_display = ("name", "requires_warning_notice", "enabled", "confidence")
     list_filter = ("enabled", "confidence")
     search_fields = ("name", "description", "source")
@@ -122,6 +142,7 @@ class PowerRouteAdmin(AuditedAdmin):
 class ConfirmedCalendarYearAdmin(AuditedAdmin):
     """Years beyond the bank holiday data whose non-working days an administrator has checked."""
 
+    form = ConfirmedCalendarYearForm
     list_display = ("year", "source")
     search_fields = ("source", "note")
 
@@ -638,6 +659,7 @@ class ReminderAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
 class SeniorContactAdmin(AuditedAdmin):
     """Reference data an administrator keeps: who each council's escalations are addressed to."""
 
+    form = GovukModelForm
     list_display = ("council", "position", "title", "user", "is_active")
     list_filter = ("is_active", "position", ("council", admin.RelatedFieldListFilter))
     list_select_related = ("council", "user")

@@ -23,6 +23,8 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.forms import LAST_YEAR
+
 from . import deadlines
 from .choices import DeadlineUnit
 from .models import ConfirmedCalendarYear, NonWorkingDay
@@ -123,6 +125,35 @@ class WorkingCalendar:
                 found[day] = reason
             day += deadlines.ONE_DAY
         return found
+
+
+def check_recordable(day: datetime.date) -> None:
+    """Refuse an extra non-working day the calendar could never use (the year 1 or 9999, say).
+
+    A day may fall in a year the calendar knows, or in a later year a date may still be typed for
+    (up to accounts.forms.LAST_YEAR): that year's days are recorded before the year is confirmed.
+    """
+    first, _last = _package_years()
+    if not first <= day.year <= LAST_YEAR and not WorkingCalendar().knows(day.year):
+        raise ValidationError(
+            _("The date must be between 1 January %(first)s and 31 December %(last)s")
+            % {"first": first, "last": LAST_YEAR},
+            code="year_out_of_range",
+        )
+
+
+def check_confirmable(year: int) -> None:
+    """Refuse to confirm a year the holidays package already covers, or one no date may fall in."""
+    _first, last = _package_years()
+    if not last < year <= LAST_YEAR:
+        raise ValidationError(
+            _(
+                "The year must be between %(first)s and %(last)s (the calendar already has the bank "
+                "holidays of the years before %(first)s)"
+            )
+            % {"first": last + 1, "last": LAST_YEAR},
+            code="year_out_of_range",
+        )
 
 
 def non_working_days(

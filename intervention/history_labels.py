@@ -45,8 +45,12 @@ ACTION_LABELS = {
     # Escalations and reminders (escalations/services.py, reminders/services.py)
     "raised": _("Escalation raised"),
     "addressed": _("Addressed to them"),
+    "emailing": _("Email being sent"),
     "emailed": _("Emailed"),
+    "email failed": _("Email failed"),
+    "reminding": _("Reminder being sent"),
     "reminded": _("Reminded by email"),
+    "reminder failed": _("Reminder failed"),
     "reminder sent": _("Reminder sent"),
     # The calendar (obligations/services.py, the admin)
     "admin add": _("Added in the administration pages"),

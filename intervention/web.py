@@ -1,14 +1,14 @@
 """What the intervention pages share: action buttons from the state machines, and one-move pages.
 
 `act` is the shape of every page that makes one move on one object: check the person may act
-(403 if not), say why the move is blocked on GET, and on a valid POST make exactly one service call.
+(403 if not), say why the move is blocked on GET, and on a valid POST make exactly one service call,
+once however often the form is sent (inspections.submissions).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.audit import failed_condition_message
-from accounts.web import run_service
+from inspections.submissions import run_once, with_token
 
 GET_OR_POST = ["GET", "HEAD", "POST"]
 
@@ -84,16 +84,19 @@ def act(
     """Show the confirmation page for one move on `obj`; on a valid POST make it by one service call."""
     if not allowed:
         raise PermissionDenied
+    with_token(form)
     if request.method == "POST":
-        if form.is_valid():
-            action = partial(service, by=request.user, **form.cleaned_data)
-            # The page's top, not the section `back_url` may point at: the banner saying what
-            # happened takes focus there, and a jump to a section would take it away.
-            response = run_service(
-                request, form, action, success_message=success_message, success_url=back_url.partition("#")[0]
-            )
-            if response is not None:
-                return response
+        # The page's top, not the section `back_url` may point at: the banner saying what
+        # happened takes focus there, and a jump to a section would take it away.
+        response = run_once(
+            request,
+            form,
+            lambda: service(by=request.user, **form.cleaned_data),
+            success_message=success_message,
+            success_url=back_url.partition("#")[0],
+        )
+        if response is not None:
+            return response
     else:
         reason = blocked_reason(obj, transition)
         if reason:

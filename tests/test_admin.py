@@ -26,7 +26,7 @@ from accounts.feeds import calendar_feed_turn_on
 from accounts.models import Organisation, TransitionLog, User
 from inspections import services as inspection_services
 from inspections.choices import FindingKind, FindingTheme
-from inspections.models import Finding, Inspection, StatutoryFunction
+from inspections.models import Finding, FormSubmission, Inspection, StatutoryFunction
 from intervention import services as intervention_services
 from intervention.calendars import WorkingCalendar
 from intervention.choices import (
@@ -65,6 +65,7 @@ from intervention.models import (
 )
 
 from .conftest import GIVEN_ON
+from .evidence_files import pdf_bytes
 from .factories import (
     CaseFactory,
     FindingFactory,
@@ -94,13 +95,18 @@ REFERENCE_MODELS = {
 CHANGEABLE_RECORDS = {InterventionCase}
 
 
+# Housekeeping, not records: the one-time tokens of sent forms (inspections.submissions), which the
+# admin does not show, as it does not show sessions.
+HOUSEKEEPING_MODELS = {FormSubmission}
+
+
 def project_models() -> list:
-    """Every model of our apps except simple-history's Historical* copies."""
+    """Every model of our apps except simple-history's Historical* copies and housekeeping."""
     return [
         model
         for label in PROJECT_APPS
         for model in apps.get_app_config(label).get_models()
-        if not issubclass(model, HistoricalChanges)
+        if not issubclass(model, HistoricalChanges) and model not in HOUSEKEEPING_MODELS
     ]
 
 
@@ -232,7 +238,7 @@ def every_record(issued_notice, official, inspector, powys_officer, powys):
         requirement=requirement,
         by=powys_officer,
         statement="Done.",
-        files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")],
+        files=[SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf")],
     )
     inspection = inspection_services.inspection_create(
         by=inspector,
@@ -1098,7 +1104,7 @@ def build_second_case(*, official, inspector) -> WarningNotice:
         requirement=requirement,
         by=officer,
         statement="Plan attached.",
-        files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")],
+        files=[SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf")],
     )
     vary_and_follow_up(notice, official=official, on=datetime.date(2017, 12, 1), amend="a", carry="a")
     build_arc(notice, official=official, officer=officer, on=datetime.date(2018, 2, 1))

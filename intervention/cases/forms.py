@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import GovukDateField, not_future
+from accounts.forms import GovukDateField, GovukForm, not_future
 from inspections.choices import Confidence
 from intervention.calendars import format_date
 from intervention.choices import BoardKind, DatePrecision, Post, Regime, StatementKind, StatementPurpose
 
 
-class AsAtForm(forms.Form):
+class AsAtForm(GovukForm):
     """A day from the opening of the case up to today."""
 
     on = GovukDateField(
@@ -41,7 +41,7 @@ class AsAtForm(forms.Form):
         return day
 
 
-class CloseCaseForm(forms.Form):
+class CloseCaseForm(GovukForm):
     """The Ministers' decision that the case is over: when, who, what, and where it is recorded."""
 
     on = GovukDateField(
@@ -86,7 +86,7 @@ def confidence_field() -> forms.ChoiceField:
     )
 
 
-class StatementForm(forms.Form):
+class StatementForm(GovukForm):
     kind = forms.ChoiceField(
         label=_("Kind of statement"),
         choices=StatementKind.choices,
@@ -134,7 +134,7 @@ class StatementForm(forms.Form):
         return not_future(self.cleaned_data["made_on"])
 
 
-class SourcedForm(forms.Form):
+class SourcedForm(GovukForm):
     """A fact with its date as precisely as its source gives it, the source, and how sure it is."""
 
     date_field = "on"
@@ -277,7 +277,7 @@ class EventForm(SourcedForm):
     )
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(GovukForm):
     label = forms.CharField(
         label=_("Milestone"), max_length=300, error_messages={"required": _("Enter the milestone")}
     )
@@ -292,7 +292,7 @@ class MilestoneForm(forms.Form):
     )
 
 
-class MilestoneProgressForm(forms.Form):
+class MilestoneProgressForm(GovukForm):
     on = GovukDateField(
         label=_("Date of the progress report"),
         help_text=_("For example, 23 7 2018"),

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import DatedReasonForm
-from accounts.web import paginate, run_service
+from accounts.web import paginate
+from inspections.submissions import run_once, with_token
 from intervention import asat, permissions, selectors, services
 from intervention.cases import selectors as case_selectors
 from intervention.cases.forms import (
@@ -137,16 +138,19 @@ def _record_page(
     explanation: str = "",
     allowed: bool | None = None,
 ) -> HttpResponse:
-    """One page that records one fact on a case through one service call (officials, by default)."""
+    """One page that records one fact on a case through one service call (officials, by default).
+
+    Sent twice, the form records the fact once (inspections.submissions).
+    """
     if not (permissions.can_manage_case(case, request.user) if allowed is None else allowed):
         raise PermissionDenied
     back_url = back_url or _case_url(case)
-    form = bound_form(request, form_class, **(form_kwargs or {}))
-    if request.method == "POST" and form.is_valid():
-        response = run_service(
+    form = with_token(bound_form(request, form_class, **(form_kwargs or {})))
+    if request.method == "POST":
+        response = run_once(
             request,
             form,
-            partial(service, by=request.user, **(service_kwargs or {}), **form.cleaned_data),
+            lambda: service(by=request.user, **(service_kwargs or {}), **form.cleaned_data),
             success_message=message,
             success_url=back_url,
         )
@@ -307,12 +311,12 @@ def statement_record(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_case(case, request.user):
         raise PermissionDenied
     notices = _notices_for(request, case).filter(given_on__isnull=False).order_by("given_on", "pk")
-    form = bound_form(request, StatementForm, notices=notices)
-    if request.method == "POST" and form.is_valid():
-        response = run_service(
+    form = with_token(bound_form(request, StatementForm, notices=notices))
+    if request.method == "POST":
+        response = run_once(
             request,
             form,
-            partial(services.statement_record, case=case, by=request.user, **form.cleaned_data),
+            lambda: services.statement_record(case=case, by=request.user, **form.cleaned_data),
             success_message=_("The statement has been recorded."),
             success_url=_case_url(case),
         )
@@ -356,6 +360,7 @@ def case_chronology(request: HttpRequest, pk: int) -> HttpResponse:
             _("Date of event is"),
             _("Recorded at"),
             _("Who"),
+            _("Role"),
             _("Organisation"),
             _("Object"),
             _("Kind of event"),
@@ -375,7 +380,8 @@ def case_chronology(request: HttpRequest, pk: int) -> HttpResponse:
                     _("the date recorded") if event.dated_by_recording else _("the date it happened"),
                     timezone.localtime(event.recorded_at).strftime("%Y-%m-%d %H:%M:%S"),
                     str(who) if who else _("System"),
-                    str(who.organisation) if who and who.organisation_id else "",
+                    who.role_label if who else "",
+                    who.organisation if who else "",
                     event.subject,
                     _("Transition") if event.kind == "transition" else _("Change"),
                     event.what,

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import GovukDateField
+from accounts.forms import GovukDateField, GovukForm
 from inspections.models import Finding, Inspection, StatutoryFunction
 from intervention.calendars import format_date
 from intervention.choices import (
@@ -35,7 +35,7 @@ def _not_in_future(day: datetime.date | None, *, today: datetime.date, message) 
     return day
 
 
-class NoticeStartForm(forms.Form):
+class NoticeStartForm(GovukForm):
     """What kind of notice, its title, and the case it goes on."""
 
     kind = forms.ChoiceField(
@@ -147,7 +147,7 @@ def _parent_label(notice: WarningNotice) -> str:
     return str(notice.title)
 
 
-class NoticeDetailsForm(forms.Form):
+class NoticeDetailsForm(GovukForm):
     title = forms.CharField(
         label=_("Title"),
         max_length=300,
@@ -169,17 +169,19 @@ class NoticeDetailsForm(forms.Form):
     )
     purpose = forms.CharField(
         label=_("Purpose"),
+        max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The opening paragraph: who the notice is given to and under which section"),
     )
 
 
-class NoticeGroundsForm(forms.Form):
+class NoticeGroundsForm(GovukForm):
     """For each s150 ground: whether the notice relies on it, why, and the findings it rests on."""
 
     reasons_summary = forms.CharField(
         label=_("Introduction to the reasons (optional)"),
+        max_length=10000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("For example, the inspection, when it happened and what its report identified"),
@@ -199,6 +201,7 @@ class NoticeGroundsForm(forms.Form):
             )
             self.fields[f"reasons_{n}"] = forms.CharField(
                 label=_("Reasons the Ministers are satisfied ground %(number)s exists") % {"number": n},
+                max_length=20000,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
@@ -255,7 +258,7 @@ def _finding_label(finding: Finding) -> str:
     }
 
 
-class FailedFunctionsForm(forms.Form):
+class FailedFunctionsForm(GovukForm):
     functions = forms.ModelMultipleChoiceField(
         label=_("Social services functions the council failed to perform to an adequate standard"),
         queryset=StatutoryFunction.objects.all(),
@@ -265,7 +268,7 @@ class FailedFunctionsForm(forms.Form):
     )
 
 
-class RequirementForm(forms.Form):
+class RequirementForm(GovukForm):
     letter = forms.CharField(
         label=_("Letter"),
         max_length=7,
@@ -275,6 +278,7 @@ class RequirementForm(forms.Form):
     )
     text = forms.CharField(
         label=_("Action required"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Enter the action the council must take")},
     )
@@ -334,7 +338,7 @@ class RequirementForm(forms.Form):
         return data
 
 
-class ComplianceForm(forms.Form):
+class ComplianceForm(GovukForm):
     """The compliance period (s151(2)(d)) and what the council must send during it."""
 
     compliance_rule = forms.ChoiceField(
@@ -374,6 +378,7 @@ class ComplianceForm(forms.Form):
     )
     compliance_description = forms.CharField(
         label=_("What must be done in the period (optional)"),
+        max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For example, produce an improvement plan in response to the inspection report"),
@@ -457,9 +462,10 @@ class ComplianceForm(forms.Form):
         return data
 
 
-class MindedToForm(forms.Form):
+class MindedToForm(GovukForm):
     minded_to = forms.CharField(
         label=_("Action the Ministers are minded to take if the council fails to take the required action"),
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Enter the action the Ministers are minded to take")},
     )
@@ -471,7 +477,7 @@ class MindedToForm(forms.Form):
     )
 
 
-class IssueForm(forms.Form):
+class IssueForm(GovukForm):
     on = GovukDateField(
         label=_("Date the notice is given"),
         help_text=_("For example, 17 10 2017"),
@@ -491,7 +497,7 @@ class IssueForm(forms.Form):
         )
 
 
-class PreviewDateForm(forms.Form):
+class PreviewDateForm(GovukForm):
     """The date to show the notice as given on, for the preview only (GET)."""
 
     preview_on = GovukDateField(
@@ -499,7 +505,7 @@ class PreviewDateForm(forms.Form):
     )
 
 
-class MinistersDutiesForm(forms.Form):
+class MinistersDutiesForm(GovukForm):
     """For an addendum: whether the Ministers' duties under s151(3) apply to it (unverified in law)."""
 
     ministers_duties_apply = forms.BooleanField(
@@ -512,7 +518,7 @@ class MinistersDutiesForm(forms.Form):
     )
 
 
-class VariationForm(forms.Form):
+class VariationForm(GovukForm):
     """How a draft addendum changes one requirement of the notice it amends."""
 
     NO_CHANGE = "none"
@@ -546,7 +552,7 @@ class VariationForm(forms.Form):
         return data
 
 
-class CarryOverForm(forms.Form):
+class CarryOverForm(GovukForm):
     """For a follow-up notice: carry over, or close, each open obligation of the notice it follows."""
 
     CARRY, CLOSE = "carry", "close"

@@ -29,10 +29,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.templatetags.govuk import deadline_date
-from accounts.web import add_validation_error, paginate, run_service
+from accounts.web import paginate, run_service
 from inspections import selectors as inspection_selectors
 from inspections.choices import InspectionState
 from inspections.models import Finding
+from inspections.submissions import run_once, with_token
 
 from .. import calendars, permissions, selectors, services
 from ..choices import (
@@ -141,17 +142,17 @@ def notice_start(request: HttpRequest, inspection_pk: int) -> HttpResponse:
             ),
         )
         return redirect("inspections:detail", inspection.pk)
-    form = _start_form(request, inspection)
-    if request.method == "POST" and form.is_valid():
-        try:
-            notice = _open_case_and_draft(inspection, by=request.user, form=form)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("The draft notice has been created. Complete each section, then issue it.")
-            )
-            return redirect(overview_url(notice))
+    form = with_token(_start_form(request, inspection))
+    if request.method == "POST":
+        response = run_once(
+            request,
+            form,
+            lambda: _open_case_and_draft(inspection, by=request.user, form=form),
+            success_message=_("The draft notice has been created. Complete each section, then issue it."),
+            success_url=overview_url,
+        )
+        if response:
+            return response
     return render(request, f"{TEMPLATE_DIR}/notice_start.html", {"form": form, "inspection": inspection})
 
 
@@ -544,6 +545,8 @@ def notice_requirements(request: HttpRequest, notice: WarningNotice) -> HttpResp
         "notice": notice,
         "back_url": overview_url(notice),
         "template_letters": ", ".join(f"({letter})" for letter, *_rest in POWYS_REQUIREMENTS),
+        # The button that adds the Powys requirements is a form of its own, sent once.
+        "template_form": with_token(forms.Form()),
         **paginate(request, notice.requirements.all()),
     }
     return render(request, f"{TEMPLATE_DIR}/requirement_list.html", context)
@@ -557,8 +560,9 @@ def _next_letter(taken: list[str]) -> str:
 
 
 def _requirement_page(request, notice, form, *, action, heading, success_message, requirement=None):
-    if request.method == "POST" and form.is_valid():
-        response = run_service(
+    with_token(form)
+    if request.method == "POST":
+        response = run_once(
             request, form, action, success_message=success_message, success_url=_requirements_url(notice)
         )
         if response:
@@ -632,31 +636,33 @@ def requirement_remove(request: HttpRequest, notice: WarningNotice, requirement_
 @drafting_view
 @require_POST
 def requirements_from_template(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
-    letters = [letter for letter, *_rest in POWYS_REQUIREMENTS]
-    clash = sorted(notice.requirements.filter(letter__in=letters).values_list("letter", flat=True))
-    if clash:
-        messages.error(
-            request,
-            _(
-                "The Powys 2017 requirements were not added: this notice already has %(letters)s. "
-                "Remove those first, or add requirements one at a time."
-            )
-            % {"letters": ", ".join(f"({letter})" for letter in clash)},
-        )
+    form = with_token(forms.Form(request.POST))
+    response = run_once(
+        request,
+        form,
+        lambda: _add_powys_requirements(notice, by=request.user),
+        success_message=_("The Powys 2017 requirements (a) to (g) have been added. Change them to fit."),
+        success_url=_requirements_url(notice),
+    )
+    if response is None:  # refused: say why on the list
+        messages.error(request, " ".join(form.non_field_errors()))
         return redirect(_requirements_url(notice))
-    try:
-        _add_powys_requirements(notice, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("The Powys 2017 requirements (a) to (g) have been added. Change them to fit.")
-        )
-    return redirect(_requirements_url(notice))
+    return response
 
 
 @transaction.atomic
 def _add_powys_requirements(notice: WarningNotice, *, by) -> None:
+    """Add the seven requirements of the Powys 2017 notice, refused if any of their letters is taken."""
+    letters = [letter for letter, *_rest in POWYS_REQUIREMENTS]
+    clash = sorted(notice.requirements.filter(letter__in=letters).values_list("letter", flat=True))
+    if clash:
+        raise ValidationError(
+            _(
+                "The Powys 2017 requirements were not added: this notice already has %(letters)s. "
+                "Remove those first, or add requirements one at a time."
+            )
+            % {"letters": ", ".join(f"({letter})" for letter in clash)}
+        )
     by_plan = (RequirementAnswer.IMPROVEMENT_PLAN, RequirementAnswer.PLAN_AGREEMENT)
     for letter, text, kind, answered_by, due in POWYS_REQUIREMENTS:
         if answered_by in by_plan and not notice.requires_improvement_plan:

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import GovukForm
 from intervention.escalations.services import NOTE_MAX_LENGTH
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(GovukForm):
     note = forms.CharField(
         label=_("Note (optional)"),
         help_text=_(
@@ -15,5 +16,4 @@ class AcknowledgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        error_messages={"max_length": _("The note must be %(limit_value)s characters or fewer")},
     )

@@ -17,7 +17,8 @@ Emails go only to people who may still see the escalation (permissions.can_view_
 senior contact who moved to another council is told nothing more. The first email is tried once
 the escalation is committed; if it fails, the daily `manage.py send_reminders` sends it. Each
 email is claimed in the database before it is sent (and the claim undone if it fails), so two
-runs at once never send the same one twice.
+runs at once never send the same one twice; the claim, the email sent or failed, and the undoing
+are each a history row of the person addressed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import django_fsm as fsm
 from django.conf import settings
@@ -340,21 +341,48 @@ def _record(recipient: EscalationRecipient, *, reason: str, fields: list[str]) -
         save_with_history(fresh, by=None, reason=reason, update_fields=fields)
 
 
+def _change_if_unchanged(
+    recipient: EscalationRecipient, *, expected: dict[str, Any], new: dict[str, Any], reason: str
+) -> bool:
+    """Set `new` on the recipient's row only if it still holds `expected`; return False if not.
+
+    The conditional update is the claim: of two runs at once only one makes it, on any database.
+    QuerySet.update writes no history, so the row is read again and saved with its history row in
+    the same transaction: every value the row ever held is in its history, with the reason.
+    """
+    with transaction.atomic():
+        if not EscalationRecipient.objects.filter(pk=recipient.pk, **expected).update(**new):
+            return False
+        fresh = EscalationRecipient.objects.get(pk=recipient.pk)
+        save_with_history(fresh, by=None, reason=reason, update_fields=list(new))
+    for name, value in new.items():
+        setattr(recipient, name, value)
+    return True
+
+
 def _deliver(recipient: EscalationRecipient, run: EmailRun) -> None:
     """Send the first email, claimed first so that two runs at once cannot both send it."""
     escalation = recipient.escalation
     now = timezone.now()
-    claim = EscalationRecipient.objects.filter(
-        pk=recipient.pk, state=AcknowledgementState.AWAITING, notified_at__isnull=True
+    claimed = _change_if_unchanged(
+        recipient,
+        expected={"state": AcknowledgementState.AWAITING, "notified_at": None},
+        new={"notified_at": now},
+        reason="emailing",
     )
-    if not claim.update(notified_at=now):
+    if not claimed:
         return  # emailed by another run meanwhile, or acknowledged
     error = _send(escalation, recipient, reminder=False)
     if error is not None:
-        EscalationRecipient.objects.filter(pk=recipient.pk, notified_at=now).update(notified_at=None)
+        # Undone, so the next run sends it.
+        _change_if_unchanged(
+            recipient,
+            expected={"notified_at": now},
+            new={"notified_at": None},
+            reason=f"email failed: {error}",
+        )
         run.failed.append((recipient, error))
         return
-    recipient.notified_at = now
     _record(recipient, reason="emailed", fields=["notified_at"])
     run.sent.append(recipient)
 
@@ -393,15 +421,16 @@ def _remind(recipient: EscalationRecipient, *, today: datetime.date, run: EmailR
     """
     before = {"last_reminded_on": recipient.last_reminded_on, "reminders_sent": recipient.reminders_sent}
     after = {"last_reminded_on": today, "reminders_sent": recipient.reminders_sent + 1}
-    claim = EscalationRecipient.objects.filter(pk=recipient.pk, state=AcknowledgementState.AWAITING, **before)
-    if not claim.update(**after):
+    claimed = _change_if_unchanged(
+        recipient, expected={"state": AcknowledgementState.AWAITING, **before}, new=after, reason="reminding"
+    )
+    if not claimed:
         return  # reminded by another run meanwhile, or acknowledged
     error = _send(recipient.escalation, recipient, reminder=True)
     if error is not None:
-        EscalationRecipient.objects.filter(pk=recipient.pk, **after).update(**before)
+        _change_if_unchanged(recipient, expected=after, new=before, reason=f"reminder failed: {error}")
         run.failed.append((recipient, error))
         return
-    recipient.last_reminded_on, recipient.reminders_sent = today, after["reminders_sent"]
     _record(recipient, reason="reminded", fields=list(after))
     run.sent.append(recipient)
 

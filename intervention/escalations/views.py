@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +18,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.web import paginate, run_service
+from accounts.web import paginate
+from inspections.submissions import run_once, with_token
 from intervention import permissions
 from intervention.choices import AcknowledgementState
 from intervention.escalations import selectors as escalation_selectors
@@ -54,7 +54,7 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "intervention/escalations/escalation_detail.html",
-        escalation_page(escalation, user=request.user, form=AcknowledgeForm()),
+        escalation_page(escalation, user=request.user, form=with_token(AcknowledgeForm())),
     )
 
 
@@ -64,23 +64,18 @@ def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation(request, pk)
     if not escalation.recipients.filter(user_id=request.user.pk).exists():
         raise PermissionDenied
-    form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        action = partial(
-            escalation_services.escalation_acknowledge,
-            escalation=escalation,
-            by=request.user,
-            note=form.cleaned_data["note"],
-        )
-        response = run_service(
-            request,
-            form,
-            action,
-            success_message=_("You have acknowledged this escalation."),
-            success_url=escalation.get_absolute_url(),
-        )
-        if response is not None:
-            return response
+    form = with_token(AcknowledgeForm(request.POST))
+    response = run_once(
+        request,
+        form,
+        lambda: escalation_services.escalation_acknowledge(
+            escalation=escalation, by=request.user, note=form.cleaned_data["note"]
+        ),
+        success_message=_("You have acknowledged this escalation."),
+        success_url=escalation.get_absolute_url(),
+    )
+    if response is not None:
+        return response
     context = escalation_page(escalation, user=request.user, form=form)
     return render(request, "intervention/escalations/escalation_detail.html", context)
 
@@ -123,8 +118,12 @@ def _history_entry(row) -> HistoryEntry:
     action, _sep, note = (row.history_change_reason or "").partition(": ")
     labels = {
         "addressed": _("Addressed to them"),
+        "emailing": _("Email being sent"),
         "emailed": _("Emailed"),
+        "email failed": _("Email failed"),
+        "reminding": _("Reminder being sent"),
         "reminded": _("Reminded by email"),
+        "reminder failed": _("Reminder failed"),
         "acknowledge": _("Acknowledged"),
     }
     return HistoryEntry(

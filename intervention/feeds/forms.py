@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import GovukForm
 
-class CalendarFeedAction(forms.Form):
+
+class CalendarFeedAction(GovukForm):
     TURN_ON = "turn_on"
     RENEW = "renew"
     TURN_OFF = "turn_off"

@@ -7,13 +7,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganisationKind
-from accounts.forms import GovukDateField, not_future
+from accounts.forms import GovukDateField, GovukForm, not_future
 from accounts.models import Organisation
 from intervention.choices import NoticeState
 from intervention.models.notices import MAX_BOARD_REPORTS
 
 
-class NoticeFilterForm(forms.Form):
+class NoticeFilterForm(GovukForm):
     """Narrow the list of notices; the council choice is only offered to people who see every council."""
 
     state = forms.ChoiceField(
@@ -40,7 +40,7 @@ class NoticeFilterForm(forms.Form):
         return notices
 
 
-class RecordedDateForm(forms.Form):
+class RecordedDateForm(GovukForm):
     """The date the Ministers did something, and where it is recorded (laying, report)."""
 
     on = GovukDateField(
@@ -59,7 +59,7 @@ class RecordedDateForm(forms.Form):
         return not_future(self.cleaned_data["on"])
 
 
-class ExtendComplianceForm(forms.Form):
+class ExtendComplianceForm(GovukForm):
     """The Ministers give the council longer: the new end, who decided, when and why."""
 
     ends_on = GovukDateField(
@@ -89,7 +89,7 @@ class ExtendComplianceForm(forms.Form):
         return not_future(self.cleaned_data["decided_on"])
 
 
-class BoardScheduleForm(forms.Form):
+class BoardScheduleForm(GovukForm):
     """When the monthly Improvement Board reports are due, as the notice's terms (or a later decision) set."""
 
     NONE, COUNT, UNTIL_END = "none", "count", "until_end"

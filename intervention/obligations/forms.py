@@ -6,13 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import GovukDateField, not_future
+from accounts.forms import GovukDateField, GovukForm, not_future
 
 ON_A_DATE = "date"
 NOT_EVIDENCED = "not_evidenced"
 
 
-class RecordDoneForm(forms.Form):
+class RecordDoneForm(GovukForm):
     """That something owed was done: on a date, or (the sources being silent) with the date not on record."""
 
     when = forms.ChoiceField(

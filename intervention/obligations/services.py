@@ -617,8 +617,13 @@ def non_working_day_save(
     day changes is worked out again, with a history row naming the day and its source; dates
     already met never move. `previous` is the day's date before an administrator changed it.
     Returns the obligations moved, each with its date before. A day may be in a year the calendar
-    does not know yet: recording that year's bank holidays comes before confirming the year.
+    does not know yet: recording that year's bank holidays comes before confirming the year (but
+    not a year no date may fall in: see calendars.check_recordable).
     """
+    try:
+        calendars.check_recordable(day.day)
+    except ValidationError as error:
+        raise ValidationError({"day": error.messages}) from error
     save_with_history(day, by=by, reason="admin change" if previous else "admin add")
     why = _("%(date)s was recorded as a non-working day (%(what)s; source: %(source)s)") % {
         "date": calendars.format_date(day.day),

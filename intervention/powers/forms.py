@@ -5,14 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import GovukDateField, not_future
+from accounts.forms import GovukDateField, GovukForm, not_future
 from inspections.models import StatutoryFunction
 from intervention.choices import DirectionKind, DirectionState, PerformedBy
 
 DATE_HINT = _("For example, 19 2 2018")
 
 
-class DetermineForm(forms.Form):
+class DetermineForm(GovukForm):
     """The Ministers' determination that the power to intervene has arisen after a notice."""
 
     on = GovukDateField(
@@ -45,7 +45,7 @@ class DetermineForm(forms.Form):
         return not_future(self.cleaned_data["on"])
 
 
-class PowerEndForm(forms.Form):
+class PowerEndForm(GovukForm):
     """The Ministers' written notice to the council that the power has ended."""
 
     on = GovukDateField(
@@ -69,7 +69,7 @@ class PowerEndForm(forms.Form):
         return not_future(self.cleaned_data["on"])
 
 
-class DirectionForm(forms.Form):
+class DirectionForm(GovukForm):
     kind = forms.ChoiceField(
         label=_("Kind of direction"),
         choices=DirectionKind.choices,
@@ -127,7 +127,7 @@ class DirectionForm(forms.Form):
         return not_future(self.cleaned_data["given_on"])
 
 
-class DirectionVaryForm(forms.Form):
+class DirectionVaryForm(GovukForm):
     on = GovukDateField(
         label=_("Date of the variation"),
         help_text=DATE_HINT,
@@ -156,7 +156,7 @@ class DirectionVaryForm(forms.Form):
         return not_future(self.cleaned_data["on"])
 
 
-class DirectionStopForm(forms.Form):
+class DirectionStopForm(GovukForm):
     on = GovukDateField(
         label=_("Date"), help_text=DATE_HINT, error_messages={"required": _("Enter the date")}
     )
@@ -171,7 +171,7 @@ class DirectionStopForm(forms.Form):
         return not_future(self.cleaned_data["on"])
 
 
-class DirectionRequireForm(forms.Form):
+class DirectionRequireForm(GovukForm):
     description = forms.CharField(
         label=_("What the direction requires of the council"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.web import run_service
+from inspections.submissions import run_once, with_token
 from intervention import permissions, selectors
 from intervention.models import Direction, PowerRoute, PowerToIntervene, Provision
 from intervention.notices.views import obligation_actions
@@ -122,23 +122,17 @@ def direction_give(request: HttpRequest, pk: int) -> HttpResponse:
     power = get_object_or_404(_powers_for(request.user), pk=pk)
     if not permissions.can_manage_case(power.case, request.user):
         raise PermissionDenied
-    form = bound_form(request, forms.DirectionForm, power=power)
-    if request.method == "POST" and form.is_valid():
-        created: list[Direction] = []
-
-        def give() -> None:
-            created.append(services.direction_give(power=power, by=request.user, **form.cleaned_data))
-
-        response = run_service(
+    form = with_token(bound_form(request, forms.DirectionForm, power=power))
+    if request.method == "POST":
+        response = run_once(
             request,
             form,
-            give,
+            lambda: services.direction_give(power=power, by=request.user, **form.cleaned_data),
             success_message=_("The direction has been recorded."),
-            success_url=power_url(power),
+            success_url=direction_url,
+            conflict_url=power_url(power),
         )
         if response is not None:
-            if created:
-                response["Location"] = direction_url(created[0])
             return response
     today = timezone.localdate()
     provisions = {
@@ -259,12 +253,12 @@ def direction_require(request: HttpRequest, pk: int) -> HttpResponse:
     direction = get_object_or_404(_directions_for(request.user), pk=pk)
     if not permissions.can_manage_case(direction.case, request.user):
         raise PermissionDenied
-    form = bound_form(request, forms.DirectionRequireForm)
-    if request.method == "POST" and form.is_valid():
-        response = run_service(
+    form = with_token(bound_form(request, forms.DirectionRequireForm))
+    if request.method == "POST":
+        response = run_once(
             request,
             form,
-            partial(services.direction_require, direction=direction, by=request.user, **form.cleaned_data),
+            lambda: services.direction_require(direction=direction, by=request.user, **form.cleaned_data),
             success_message=_("What the direction requires of the council has been recorded."),
             success_url=direction_url(direction),
         )

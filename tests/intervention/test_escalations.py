@@ -714,7 +714,7 @@ def test_a_too_long_note_is_a_form_error_and_nothing_changes(client, finding_esc
     response = client.post(acknowledge_url(finding_escalation), {"note": "x" * 5001})
 
     assert response.status_code == 200
-    assert "The note must be 5000 characters or fewer" in response.content.decode()
+    assert "Note must be 5,000 characters or fewer" in response.content.decode()
     assert finding_escalation.recipients.get(user=leader).state == AcknowledgementState.AWAITING
 
 

@@ -87,7 +87,7 @@ def manage(*args: str, database_url: str) -> subprocess.CompletedProcess:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # migrate in a subprocess takes about a minute, more on a busy machine
         check=False,
     )
 
