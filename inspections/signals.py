@@ -1,8 +1,14 @@
-"""Guard the many-to-many links of published findings, which bypass Model.save()."""
+"""Guard the many-to-many links of published findings, which bypass Model.save().
+
+Raw loads (loaddata) are let through: they restore the record as it was dumped. Model.save() and
+delete(), which hold the other guards, are never called by loaddata.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed
 from django.dispatch import Signal, receiver
+
+from accounts.signals import is_raw_load
 
 from .choices import EDITABLE_STATES
 from .models import Finding, Recommendation
@@ -25,6 +31,8 @@ FROZEN_SIDE_FIELD = {
 def refuse_changes_after_publication(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
     if action not in {"pre_add", "pre_remove", "pre_clear"}:
         return
+    if is_raw_load(instance):
+        return  # loaddata restoring the links as they were published, not a change to them
     if not reverse:
         instance.check_editable()
         return
