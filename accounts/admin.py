@@ -209,7 +209,9 @@ class TransitionLogAdmin(admin.ModelAdmin):
         "transition",
         "source_state",
         "target_state",
-        "by",
+        "by_name",
+        "by_role",
+        "by_organisation",
         "recorded_at",
         "occurred_on",
         "short_reason",
@@ -222,7 +224,7 @@ class TransitionLogAdmin(admin.ModelAdmin):
         ("recorded_at", admin.DateFieldListFilter),
     )
     list_select_related = ("content_type", "by")
-    search_fields = ("object_repr", "transition", "reason", "by__username", "by__last_name")
+    search_fields = ("object_repr", "transition", "reason", "by__username", "by_name", "by_organisation")
     date_hierarchy = "recorded_at"
     readonly_fields = (
         "content_type",
@@ -232,9 +234,15 @@ class TransitionLogAdmin(admin.ModelAdmin):
         "source_state",
         "target_state",
         "by",
+        "by_name",
+        "by_role",
+        "by_organisation",
         "recorded_at",
         "occurred_on",
         "reason",
+        "sequence",
+        "prev_hash",
+        "row_hash",
     )
     fields = readonly_fields
     actions = None

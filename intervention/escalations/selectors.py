@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.choices import Role
+from accounts.history import with_people_then
 from accounts.permissions import has_role, is_inspector, is_official
 
 from .. import asat, calendars, deadlines, permissions
@@ -188,7 +189,7 @@ def overdue_obligations(*, today: datetime.date, working_days: int) -> list[Over
 def recipient_history(escalation: Escalation, *, limit: int = 100) -> list:
     """Return the newest history rows of an escalation's recipients (addressed, emailed, reminded...)."""
     return list(
-        EscalationRecipient.history.filter(escalation_id=escalation.pk)
+        with_people_then(EscalationRecipient.history.filter(escalation_id=escalation.pk))
         .select_related("history_user", "user")
         .order_by("-history_date", "-history_id")[:limit]
     )

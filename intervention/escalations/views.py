@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.history import actor_then
 from accounts.web import paginate
 from inspections.submissions import run_once, with_token
 from intervention import permissions
@@ -128,7 +129,7 @@ def _history_entry(row) -> HistoryEntry:
     }
     return HistoryEntry(
         when=row.history_date,
-        who=row.history_user,
+        who=actor_then(row),  # as they were then, not as they are now
         about=row.user,
         action=str(labels.get(action, action or row.get_history_type_display())),
         note=note,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts.audit import save_with_history
 from accounts.choices import OrganisationKind
 from accounts.models import TransitionLog
 from inspections import services as inspection_services
@@ -663,6 +664,25 @@ def test_the_person_addressed_acknowledges_with_a_note(client, finding_escalatio
     assert (log.by, log.object_id, log.target_state) == (leader, recipient.pk, "acknowledged")
     # The others still have to acknowledge.
     assert finding_escalation.recipients.filter(state=AcknowledgementState.AWAITING).count() == 4
+
+
+def test_the_record_of_who_was_told_names_people_as_they_were(
+    client, finding_escalation, leader, official, administrator
+):
+    """A leader who acknowledged and later changed their name is shown by the name they had."""
+    client.force_login(leader)
+    client.post(acknowledge_url(finding_escalation), {"note": "Briefing cabinet on Monday."})
+    name_then = str(leader)
+    leader.last_name = "Renamed-Later"
+    save_with_history(leader, by=administrator, reason="admin change")
+
+    client.force_login(official)
+    page = client.get(finding_escalation.get_absolute_url()).content.decode()
+
+    record = page.split("Record of who was told and when", 1)[1]
+    (row,) = [tr for tr in record.split("<tr") if "Acknowledged" in tr]
+    who = row.rsplit('<td class="govuk-table__cell">', 1)[1]
+    assert who.startswith(name_then)
 
 
 def test_someone_else_who_can_see_it_gets_403(client, finding_escalation, powys_officer, inspector):
