@@ -22,10 +22,7 @@ class AppCodeForm(GovukForm):
         label=_("Code from the app"),
         help_text=_("The 6-digit code the app shows for this service"),
         max_length=20,
-        error_messages={
-            "required": second_factor.APP_CODE_FORMAT,
-            "max_length": second_factor.APP_CODE_FORMAT,
-        },
+        error_messages={"required": second_factor.APP_CODE_FORMAT},
         widget=forms.TextInput(attrs={**CODE_ATTRS, "inputmode": "numeric"}),
     )
 
@@ -37,6 +34,6 @@ class CodeForm(GovukForm):
         label=_("Code"),
         help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes"),
         max_length=20,
-        error_messages={"required": second_factor.CODE_FORMAT, "max_length": second_factor.CODE_FORMAT},
+        error_messages={"required": second_factor.CODE_FORMAT},
         widget=forms.TextInput(attrs=CODE_ATTRS),
     )
