@@ -11,6 +11,7 @@ from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
 from accounts.signin import lockout, second_factor
 from intervention.demo.powys_2017.people import DEMO_PASSWORD
 
@@ -411,3 +412,20 @@ def test_signing_in_and_failing_to_write_no_history_row(client, official):
     official.refresh_from_db()
     assert official.last_login is not None
     assert official.history.count() == rows
+
+
+@pytest.mark.parametrize("others", [5, 500])
+@pytest.mark.parametrize("name", ["signin:account", "signin:setup"])
+def test_the_two_step_pages_keep_to_a_query_budget(
+    client, inspector, name, others, django_assert_max_num_queries
+):
+    """Your account and the set-up page read a fixed few rows, however many people have an app."""
+    people = User.objects.bulk_create(
+        User(username=f"person-{i}", role=inspector.role, organisation=inspector.organisation)
+        for i in range(others)
+    )
+    TOTPDevice.objects.bulk_create(TOTPDevice(user=p, name="app", confirmed=True) for p in people)
+    client.force_login(inspector)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse(name))
+    assert response.status_code == 200
