@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := $(CURDIR)/demo.sqlite3
-DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev DATABASE_URL=sqlite:///$(DEMO_DB)
+# `make demo PORT=8001` when 8000 is taken. The demo runs with debug off (config/settings/demo.py),
+# and links in its emails use the address it serves on.
+PORT ?= 8000
+DEMO_URL := http://127.0.0.1:$(PORT)
+DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.demo DATABASE_URL=sqlite:///$(DEMO_DB) DJANGO_SITE_URL=$(DEMO_URL)
 
 NODE_STAMP := node_modules/.installed
 STATIC_BUILT := static/govuk/app.css
@@ -20,7 +24,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-$(STATIC_BUILT): $(NODE_STAMP) frontend/app.scss frontend/build.mjs frontend/init.mjs
+$(STATIC_BUILT): $(NODE_STAMP) $(wildcard frontend/*.scss) frontend/build.mjs frontend/init.mjs
 	npm run --silent build
 
 $(STAMP): pyproject.toml
@@ -43,8 +47,8 @@ demo: venv static
 	@echo "  powys-chief-executive  Powys chief executive (a senior contact)"
 	@echo "  admin            administrator (Django admin)"
 	@echo ""
-	@echo "Serving on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops."
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on $(DEMO_URL)/ (admin: $(DEMO_URL)/admin/). Ctrl-C stops."
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # One worker per core; each test file stays on one worker (the browser journey is one long test).
 test: venv static

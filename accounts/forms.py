@@ -105,11 +105,28 @@ class TextChecksMixin:
         super().full_clean()
 
 
-class GovukForm(TextChecksMixin, forms.Form):
+class NamedErrorsMixin:
+    """Name the field in a date's "must be today or in the past" error (see not_future)."""
+
+    def add_error(self, field, error) -> None:
+        named = field in getattr(self, "fields", {}) and isinstance(error, ValidationError)
+        if named and not hasattr(error, "error_dict"):
+            subject = date_subject(self.fields[field])
+            error = ValidationError([_with_subject(item, subject) for item in error.error_list])
+        super().add_error(field, error)
+
+
+def _with_subject(error: ValidationError, subject: str) -> ValidationError:
+    if error.code != FUTURE or not error.params:
+        return error
+    return ValidationError(error.message, code=error.code, params={**error.params, "subject": subject})
+
+
+class GovukForm(NamedErrorsMixin, TextChecksMixin, forms.Form):
     """The base of every form of the service."""
 
 
-class GovukModelForm(TextChecksMixin, forms.ModelForm):
+class GovukModelForm(NamedErrorsMixin, TextChecksMixin, forms.ModelForm):
     """The base of every model form (the admin's included) where people type text."""
 
 
@@ -143,8 +160,24 @@ class GovukDateWidget(forms.MultiWidget):
         return all(f"{name}_{index}" not in data for index in range(3))
 
 
+def date_subject(field: forms.Field) -> str:
+    """Name a date field in an error message: its `subject`, its label without "(optional)", or "The date"."""
+    if getattr(field, "subject", None):
+        return str(field.subject)
+    subject = _subject(field)
+    return gettext("The date") if subject == gettext("Your answer") else subject
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 class GovukDateField(forms.Field):
-    """A date typed as day, month and year, with GOV.UK error messages."""
+    """A date typed as day, month and year, with GOV.UK error messages naming the field.
+
+    "Date the draft report was issued must be a real date", not "The date must be a real date":
+    a page may ask for several dates. A message given to the field is used as it is.
+    """
 
     widget = GovukDateWidget
     default_error_messages = {
@@ -152,6 +185,33 @@ class GovukDateField(forms.Field):
         "incomplete": _("The date must include a day, month and year"),
         "invalid": _("The date must be a real date"),
     }
+    PARTS = (_("day"), _("month"), _("year"))
+
+    def __init__(self, *args, subject=None, **kwargs):
+        # How errors name the field where its label is not a name ("Show the case as it stood at").
+        self.subject = subject
+        super().__init__(*args, **kwargs)
+
+    def _message(self, code: str, *, missing: list[str] | None = None) -> str:
+        message = self.error_messages[code]
+        if message is not GovukDateField.default_error_messages[code]:
+            return message
+        subject = date_subject(self)
+        if code == "required":
+            return gettext("Enter the %(what)s") % {"what": _lower_first(subject)}
+        if code == "incomplete":
+            names = [str(part) for part in missing or []]
+            wanted = (
+                names[0]
+                if len(names) == 1
+                else gettext("%(first)s and %(last)s")
+                % {
+                    "first": ", ".join(names[:-1]),
+                    "last": names[-1],
+                }
+            )
+            return gettext("%(subject)s must include a %(parts)s") % {"subject": subject, "parts": wanted}
+        return gettext("%(subject)s must be a real date") % {"subject": subject}
 
     def to_python(self, value):
         if isinstance(value, datetime.date):
@@ -160,14 +220,19 @@ class GovukDateField(forms.Field):
         if not any(parts):
             return None
         if not all(parts):
-            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+            missing = [name for name, part in zip(self.PARTS, parts, strict=False) if not part]
+            raise ValidationError(self._message("incomplete", missing=missing), code="incomplete")
         try:
             day, month, year = (int(part) for part in parts)
             if year < FIRST_YEAR or year > LAST_YEAR:
                 raise ValueError
             return datetime.date(year, month, day)
         except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            raise ValidationError(self._message("invalid"), code="invalid") from None
+
+    def validate(self, value) -> None:
+        if value in self.empty_values and self.required:
+            raise ValidationError(self._message("required"), code="required")
 
 
 class ReasonForm(GovukForm):
@@ -202,8 +267,15 @@ class DatedReasonForm(ReasonForm):
         return not_future(self.cleaned_data["on"])
 
 
+FUTURE = "future"
+
+
 def not_future(day: datetime.date | None) -> datetime.date | None:
-    """Refuse a date after today for something that has already happened."""
+    """Refuse a date after today for something that has already happened.
+
+    Raised from a form's clean_<field>, the message names that field (NamedErrorsMixin).
+    """
     if day and day > timezone.localdate():
-        raise ValidationError(_("The date must be today or in the past"))
+        message = _("%(subject)s must be today or in the past")
+        raise ValidationError(message, code=FUTURE, params={"subject": gettext("The date")})
     return day

@@ -12,8 +12,10 @@ from accounts.permissions import has_role, is_inspector, is_official
 from inspections.selectors import inspections_by_stage
 from intervention import selectors
 from intervention.calendars import WorkingCalendar
+from intervention.casework.returns import with_returns
 from intervention.choices import Owner
 from intervention.escalations import selectors as escalation_selectors
+from intervention.escalations.views import senior_contact_add_url
 from intervention.obligations import selectors as obligation_selectors
 from intervention.obligations import status as rules
 
@@ -54,6 +56,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"today": today, "due_soon_until": rules.due_soon_until(today, non_working=calendar)}
     if is_official(user) or has_role(user, Role.COUNCIL_OFFICER):
         context.update(escalation_dashboard(user))
+    if is_official(user) or is_inspector(user):
+        context.update(unreached_escalations(user))
+    if is_official(user) or has_role(user, Role.COUNCIL_OFFICER):
+        steps, steps_total = obligation_selectors.next_steps(user, today=today, calendar=calendar)
+        context.update(next_steps=steps, next_steps_total=steps_total)
     if is_official(user):
         awaiting_review, awaiting_review_total = first_rows(selectors.awaiting_review(user), LIST_ROWS)
         plans, plans_total = first_rows(selectors.plans_awaiting_agreement(user), LIST_ROWS)
@@ -82,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
             groups=obligation_selectors.dashboard_groups(
                 obligation_selectors.owed_to_user(user), today=today, calendar=calendar
             ),
-            returned=returned,
+            returned=with_returns(returned),
             returned_total=returned_total,
             awaiting_review=awaiting_review,
             awaiting_review_total=awaiting_review_total,
@@ -98,14 +105,34 @@ ESCALATION_ROWS = 20
 
 
 def escalation_dashboard(user) -> dict:
-    """Escalations awaiting this person's acknowledgement, and those anyone in scope has not acknowledged."""
-    outstanding = escalation_selectors.unacknowledged(escalation_selectors.escalations_for_user(user))
+    """Escalations awaiting this person's acknowledgement, then the others in scope not yet acknowledged.
+
+    Each escalation is listed once: those awaiting this person are left out of the second list.
+    """
+    outstanding = escalation_selectors.not_awaiting(
+        escalation_selectors.unacknowledged(escalation_selectors.escalations_for_user(user)), user
+    )
+    outstanding_rows, outstanding_total = first_rows(outstanding.order_by("raised_on", "id"), ESCALATION_ROWS)
     awaiting_me, awaiting_me_total = first_rows(
         escalation_selectors.awaiting_acknowledgement_by(user), LIST_ROWS
     )
     return {
         "escalations_awaiting_me": awaiting_me,
         "escalations_awaiting_me_total": awaiting_me_total,
-        "escalations_outstanding": list(outstanding.order_by("raised_on", "id")[:ESCALATION_ROWS]),
-        "escalations_outstanding_total": outstanding.count(),
+        "escalations_outstanding": outstanding_rows,
+        "escalations_outstanding_total": outstanding_total,
+    }
+
+
+def unreached_escalations(user) -> dict:
+    """Escalations that reached nobody at the council, whose council still has no senior contact.
+
+    Shown to inspectors and officials as a warning, with where to record a senior contact.
+    """
+    unreached = escalation_selectors.unreached_councils(escalation_selectors.escalations_for_user(user))
+    rows, total = first_rows(unreached.order_by("-raised_on", "-id"), ESCALATION_ROWS)
+    return {
+        "escalations_unreached": rows,
+        "escalations_unreached_total": total,
+        "senior_contact_add_url": senior_contact_add_url(user),
     }

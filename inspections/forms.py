@@ -139,6 +139,12 @@ class InspectionCreateForm(InspectionDetailsForm):
             elif starts_on and ends_on and ends_on < starts_on:
                 self.add_error(end_name, _("The last day must be the same as or after the first day"))
             elif starts_on and ends_on:
+                if fieldwork and starts_on <= fieldwork[-1][1]:
+                    self.add_error(
+                        start_name,
+                        _("The second fieldwork period must start after the first one ends"),
+                    )
+                    continue
                 fieldwork.append((starts_on, ends_on))
         data["fieldwork"] = fieldwork
         return data

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from accounts.audit import (
@@ -267,12 +268,21 @@ def inspection_start_fieldwork(
     return apply_transition(inspection, "start_fieldwork", by=by, reason=reason, occurred_on=on)
 
 
+def check_after_fieldwork(inspection: Inspection, on: datetime.date, *, what: str) -> None:
+    """Refuse a date before the last day of the inspection's fieldwork (the error on "on")."""
+    last = max((p.ends_on or p.starts_on for p in inspection.fieldwork_periods.all()), default=None)
+    if last is not None and on < last:
+        message = _("%(what)s must be on or after the last day of fieldwork, %(last)s")
+        raise ValidationError({"on": message % {"what": what, "last": dateformat.format(last, "j F Y")}})
+
+
 @transaction.atomic
 def inspection_issue_draft(
     *, inspection: Inspection, by: User, on: datetime.date, reason: str = ""
 ) -> Inspection:
     """Send the draft report to the council for its factual accuracy check."""
     check_not_future(on, what=_("The date the draft was issued"))
+    check_after_fieldwork(inspection, on, what=_("The date the draft report was issued"))
     return apply_transition(inspection, "issue_draft", by=by, reason=reason, occurred_on=on, on=on)
 
 
@@ -284,6 +294,7 @@ def inspection_publish(
     check_not_future(on, what=_("The publication date"))
     if inspection.draft_issued_on and on < inspection.draft_issued_on:
         raise ValidationError({"on": _("The report cannot be published before its draft was issued.")})
+    check_after_fieldwork(inspection, on, what=_("The date the report was published"))
     apply_transition(inspection, "publish", by=by, reason=reason, occurred_on=on, on=on)
     inspection_published.send(sender=Inspection, inspection=inspection, by=by)
     return inspection
@@ -301,6 +312,7 @@ def inspection_record_published(
     if not source.strip():
         raise ValidationError({"source": _("Enter where the publication is recorded: a reference or link.")})
     check_not_future(on, what=_("The publication date"))
+    check_after_fieldwork(inspection, on, what=_("The date the report was published"))
     apply_transition(inspection, "record_published", by=by, reason=source.strip(), occurred_on=on, on=on)
     inspection_published.send(sender=Inspection, inspection=inspection, by=by)
     return inspection

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
 
 from django import forms
 from django.contrib import messages
@@ -30,6 +30,7 @@ from accounts.permissions import has_casework_role, is_official
 from accounts.web import paginate, run_service
 
 from . import permissions, selectors, services
+from .check_answers import CheckAnswers, form_data, run_checked
 from .choices import FindingTheme, InspectionState
 from .forms import (
     FindingForm,
@@ -129,7 +130,11 @@ def _findings_by_theme(findings: list[Finding]) -> list[tuple[str, list[Finding]
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_object_or_404(
-        selectors.inspections_for_user(request.user).prefetch_related("fieldwork_periods"), pk=pk
+        selectors.inspections_for_user(request.user).prefetch_related(
+            "fieldwork_periods",
+            "intervention_cases",  # the cases it belongs to, for the links to them (same council)
+        ),
+        pk=pk,
     )
     # The council reads the findings from the draft report on, not while they are being written.
     show_findings = permissions.can_view_findings(inspection, request.user)
@@ -215,14 +220,17 @@ def _form_page(
     template: str,
     success_message: str,
     extra: dict | None = None,
+    check: CheckAnswers | None = None,
 ) -> HttpResponse:
     """Run `action` for a valid POSTed form and go back to the inspection, or show the form.
 
     The form carries a one-time token: sent twice, it is acted on once (inspections.submissions).
+    With `check`, a permanent record: the answers are shown to check before it is made.
     """
     with_token(form)
     if request.method == "POST":
-        response = run_once(
+        run = partial(run_checked, check=check) if check else run_once
+        response = run(
             request, form, action, success_message=success_message, success_url=_detail_url(inspection)
         )
         if response:
@@ -342,6 +350,8 @@ class Step:
     form: Callable[..., ReasonForm]
     service: Callable[..., Inspection]
     warning: bool = False
+    # A record nobody can take back: the answers are shown to check first.
+    confirm_button: Promise | None = None
 
 
 STEPS = {
@@ -377,6 +387,7 @@ STEPS = {
         success_message=gettext_lazy("The report has been published."),
         form=PublishForm,
         service=services.inspection_publish,
+        confirm_button=gettext_lazy("Confirm and publish the report"),
     ),
     "record_published": Step(
         heading=gettext_lazy("Record a report already published"),
@@ -389,6 +400,7 @@ STEPS = {
         success_message=gettext_lazy("The published report has been recorded."),
         form=RecordPublishedForm,
         service=services.inspection_record_published,
+        confirm_button=gettext_lazy("Confirm and record"),
     ),
     "withdraw": Step(
         heading=gettext_lazy("Withdraw the inspection"),
@@ -422,7 +434,15 @@ def inspection_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
         messages.error(request, _unavailable_message(inspection, action))
         return redirect(_detail_url(inspection))
     step = STEPS[action]
-    form = step.form(request.POST or None)
+    form = step.form(form_data(request))
+    check = None
+    if step.confirm_button:
+        check = CheckAnswers(
+            heading=step.heading,
+            button=step.confirm_button,
+            explanation=step.explanation,
+            caption=inspection.title,
+        )
     return _form_page(
         request,
         inspection,
@@ -431,4 +451,5 @@ def inspection_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
         template="inspections/inspection_transition.html",
         success_message=step.success_message,
         extra={"step": step, "action": action},
+        check=check,
     )

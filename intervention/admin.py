@@ -22,8 +22,10 @@ from .models import (
     CarryOverDecision,
     CaseEvent,
     ConfirmedCalendarYear,
+    Correction,
     Direction,
     DirectionVariation,
+    DocumentFile,
     Escalation,
     EscalationRecipient,
     EvidenceFile,
@@ -32,6 +34,8 @@ from .models import (
     InterventionCase,
     NonWorkingDay,
     NoticeGround,
+    Notification,
+    NotificationPreference,
     Obligation,
     PlanMilestone,
     PowerRoute,
@@ -39,6 +43,8 @@ from .models import (
     Provision,
     Reminder,
     Requirement,
+    RequirementTemplate,
+    RequirementTemplateItem,
     RequirementVariation,
     SeniorContact,
     Statement,
@@ -498,6 +504,33 @@ class EvidenceFileAdmin(ReadOnlyRecordAdmin):
     raw_id_fields = ("submission", "uploaded_by")
 
 
+@admin.register(DocumentFile)
+class DocumentFileAdmin(ReadOnlyRecordAdmin):
+    """Files of the improvement plan and Board reports: what was uploaded, not where it is stored."""
+
+    list_display = (
+        "original_name",
+        "plan",
+        "board_report",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    list_filter = ("content_type", ("uploaded_at", admin.DateFieldListFilter))
+    list_select_related = ("plan__notice", "board_report__notice", "uploaded_by")
+    search_fields = (
+        "original_name",
+        "plan__notice__title",
+        "board_report__notice__title",
+        "uploaded_by__username",
+    )
+    date_hierarchy = "uploaded_at"
+    fields = ("plan", "board_report", *EVIDENCE_FIELDS)
+    readonly_fields = ("plan", "board_report", *EVIDENCE_FIELDS)
+    raw_id_fields = ("plan", "board_report", "uploaded_by")
+
+
 @admin.register(ImprovementPlan)
 class ImprovementPlanAdmin(NoticeCouncilMixin, ReadOnlyRecordAdmin):
     """The plan as sent; whether it was on time and agreed is on its obligations."""
@@ -706,3 +739,90 @@ class EscalationRecipientAdmin(ReadOnlyRecordAdmin):
         "acknowledgement_note",
     )
     raw_id_fields = ("escalation", "user")
+
+
+# Templates of requirements (reference data an administrator keeps) ------------------------------
+
+
+class RequirementTemplateItemInline(admin.TabularInline):
+    model = RequirementTemplateItem
+    form = GovukModelForm
+    fields = ("position", "letter", "text", "kind", "answered_by", "due")
+    extra = 1
+
+
+@admin.register(RequirementTemplate)
+class RequirementTemplateAdmin(AuditedAdmin):
+    """The sets of requirements officials may start a draft notice from (Powys 2017 (a) to (g)...)."""
+
+    form = GovukModelForm
+    list_display = ("name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "description", "items__text")
+    inlines = (RequirementTemplateItemInline,)
+
+
+@admin.register(RequirementTemplateItem)
+class RequirementTemplateItemAdmin(AuditedAdmin):
+    form = GovukModelForm
+    list_display = ("template", "position", "letter", "kind", "answered_by", "due")
+    list_filter = (("template", admin.RelatedFieldListFilter),)
+    list_select_related = ("template",)
+    search_fields = ("text", "template__name")
+
+
+# Notifications ------------------------------------------------------------------------------------
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyRecordAdmin):
+    """Who was told of which hand-off, and their email (intervention.notifications); written by services."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "recipient",
+        "subject",
+        "council",
+        "read_at",
+        "emailed_at",
+        "email_attempts",
+    )
+    list_filter = (
+        "kind",
+        ("created_at", admin.DateFieldListFilter),
+        ("council", admin.RelatedFieldListFilter),
+    )
+    list_select_related = ("recipient", "council")
+    search_fields = ("subject", "recipient__username", "dedupe_key")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("recipient", "council", "case", "notice")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyRecordAdmin):
+    """How each person chose to get emails about their notifications; each person sets their own."""
+
+    list_display = ("user", "email_frequency")
+    list_filter = ("email_frequency",)
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    raw_id_fields = ("user",)
+
+
+# Corrections --------------------------------------------------------------------------------------
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyRecordAdmin):
+    """Every correction of a recorded fact: from what to what, who, when and why; append-only."""
+
+    list_display = ("corrected_at", "label", "original", "corrected", "corrected_by", "council")
+    list_filter = (
+        "fact",
+        ("corrected_at", admin.DateFieldListFilter),
+        ("council", admin.RelatedFieldListFilter),
+    )
+    list_select_related = ("corrected_by", "council")
+    search_fields = ("label", "reason", "original", "corrected")
+    raw_id_fields = ("corrected_by", "council", "content_type")

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.choices import Role
 from accounts.permissions import has_role, is_inspector, is_official
 
+from .casework import returns
 from .choices import NoticeState, ObligationKind, ObligationState, Owner
 from .models import BoardReport, ImprovementPlan, InterventionCase, Obligation, Requirement, WarningNotice
 
@@ -87,8 +88,9 @@ def awaiting_review(user: User) -> QuerySet[Obligation]:
 
 
 def returned_to_council(user: User) -> QuerySet[Obligation]:
-    """What Welsh Government returned, waiting for the council to resubmit."""
-    return _council_work(user).filter(state=ObligationState.RETURNED).order_by("notice_id", "position")
+    """What Welsh Government returned (evidence, the plan), waiting for the council to send again."""
+    returned = returns.returned(_council_work(user).select_related("notice__improvement_plan"))
+    return returned.order_by("notice_id", "position")
 
 
 def plans_awaiting_agreement(user: User) -> QuerySet[Obligation]:

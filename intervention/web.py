@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.audit import failed_condition_message
+from inspections.check_answers import CheckAnswers, form_data, run_checked
 from inspections.submissions import run_once, with_token
 
 GET_OR_POST = ["GET", "HEAD", "POST"]
@@ -63,8 +65,10 @@ def blocked_reason(obj: Model, transition: str) -> str | None:
 
 
 def bound_form(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any) -> forms.Form:
-    if request.method == "POST":
-        return form_class(request.POST, request.FILES, **kwargs)
+    """Return the form bound to what was sent, or to the answers being changed after a check page."""
+    data = form_data(request)
+    if data is not None:
+        return form_class(data, request.FILES or None, **kwargs)
     return form_class(**kwargs)
 
 
@@ -80,15 +84,21 @@ def act(
     back_url: str,
     template: str,
     context: dict | None = None,
+    check: CheckAnswers | None = None,
 ) -> HttpResponse:
-    """Show the confirmation page for one move on `obj`; on a valid POST make it by one service call."""
+    """Show the confirmation page for one move on `obj`; on a valid POST make it by one service call.
+
+    With `check`, a permanent record: the valid POST shows the answers to check first, and only
+    the confirmed POST makes the call (inspections.check_answers).
+    """
     if not allowed:
         raise PermissionDenied
     with_token(form)
     if request.method == "POST":
         # The page's top, not the section `back_url` may point at: the banner saying what
         # happened takes focus there, and a jump to a section would take it away.
-        response = run_once(
+        run = partial(run_checked, check=check) if check else run_once
+        response = run(
             request,
             form,
             lambda: service(by=request.user, **form.cleaned_data),

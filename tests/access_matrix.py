@@ -50,7 +50,7 @@ from intervention.choices import (
     SeniorPosition,
 )
 from intervention.escalations import services as escalation_services
-from intervention.models import Escalation, SeniorContact
+from intervention.models import Escalation, Notification, SeniorContact
 from intervention.powers.reference import ensure_reference_data
 
 from .factories import GroundFactory, OrganisationFactory, StatutoryFunctionFactory, UserFactory
@@ -231,6 +231,8 @@ def build_world() -> World:
     finding = Finding.objects.get(inspection_id=objects["inspection.published"]["pk"])
     # Publishing the report escalated its serious concern (to Powys's senior contacts and officials).
     objects["escalation.finding"] = {"pk": Escalation.objects.get(finding=finding).pk}
+    # Correcting a recorded fact: the date a report was published.
+    objects["correction.published_on"] = {"fact": "report_published_on", "pk": finding.inspection_id}
 
     casework = Casework(official=official, officer=own)
 
@@ -274,11 +276,25 @@ def build_world() -> World:
     worked = casework.issue(draft("Powys notice worked on"))
     casework.plan(worked, PLAN_SUBMITTED)
     casework.board_report(worked, submitted=True)
+    # Its second Board report sent with a file (the files of the plan and reports are served alike).
+    second_report = worked.board_reports.order_by("month")[1]
+    services.board_report_submit(
+        report=second_report,
+        by=own,
+        on=datetime.date(2017, 12, 29),
+        summary="December",
+        files=[SimpleUploadedFile("report.pdf", _pdf(), content_type="application/pdf")],
+    )
     services.notice_record_laying(notice=worked, by=official, on=LAID_ON, reference="Laid")
     objects["notice.worked"] = {"pk": worked.pk, "requirement_pk": worked.requirements.get(letter="a").pk}
     objects["plan.submitted"] = {"pk": worked.improvement_plan.pk}
     objects["board_report.sent"] = {"pk": worked.board_reports.order_by("month").first().pk}
+    objects["document.sent"] = {"pk": second_report.files.get().pk}
     objects["obligation.met"] = {"pk": worked.obligations.get(kind=ObligationKind.LAYING).pk}
+    # Correcting a recorded fact: the date a notice was given, the date it was laid.
+    objects["correction.given_on"] = {"fact": "notice_given_on", "pk": issued.pk}
+    objects["correction.laying_date"] = {"fact": "laying_date", "pk": objects["obligation.met"]["pk"]}
+    objects["correction.not_laid"] = {"fact": "laying_date", "pk": objects["obligation.open"]["pk"]}
 
     # A third, escalated: the power to intervene is live, with a direction in force and one revoked.
     escalated = casework.issue(draft("Powys notice escalated"))
@@ -312,6 +328,8 @@ def build_world() -> World:
     # The Powys officer's private calendar feed, and an address that was never made.
     objects["feed.valid"] = {"token": feeds.calendar_feed_turn_on(user=own)}
     objects["feed.unknown"] = {"token": UNKNOWN_TOKEN}
+    # A notification of the Powys officer (the notices given told them); nobody else's to open.
+    objects["notification.own"] = {"pk": Notification.objects.filter(recipient=own).order_by("pk").first().pk}
 
     # The states the rows are named after.
     assert requirement_a.obligations.get(kind=ObligationKind.REQUIREMENT).state == ObligationState.OPEN
@@ -472,6 +490,17 @@ MATRIX: list[Row] = [
     Row("intervention:notice_history", "notice.draft", READ_DRAFT),
     Row("intervention:notice_history", "notice.withdrawn_draft", READ_DRAFT),
     Row("intervention:notice_history", "notice.issued", READ),
+    # The notice as a document (print view and PDF): as its page; a draft's, marked DRAFT, to officials.
+    *[
+        Row(f"intervention:{name}", obj, access)
+        for name in ("notice_document", "notice_document_pdf")
+        for obj, access in (
+            ("notice.draft", READ_DRAFT),
+            ("notice.withdrawn_draft", READ_DRAFT),
+            ("notice.issued", READ),
+            ("notice.escalated", READ),
+        )
+    ],
     Row("intervention:notice_record_laying", "notice.issued", OFFICIAL_DOES, post=True),
     Row("intervention:notice_record_laying", "notice.worked", OFFICIAL_BLOCKED, post=True),
     Row("intervention:notice_record_laying", "notice.draft", NOT_HERE, post=True),
@@ -513,6 +542,7 @@ MATRIX: list[Row] = [
     Row("intervention:board_report_submit", "board_report.due", OWN_DOES, post=True),
     Row("intervention:board_report_submit", "board_report.sent", OWN_BLOCKED, post=True),
     Row("intervention:evidence_download", "evidence.submitted", READ),
+    Row("intervention:document_download", "document.sent", READ),
     Row("intervention:obligation_record_done", "obligation.open", OFFICIAL_DOES, post=True),
     Row("intervention:obligation_record_done", "obligation.met", OFFICIAL_BLOCKED, post=True),
     # The power to intervene and directions under it ----------------------------------------------
@@ -535,6 +565,8 @@ MATRIX: list[Row] = [
     Row("intervention:direction_require", "direction.in_force", OFFICIAL_DOES, post=True),
     Row("intervention:direction_require", "direction.revoked", OFFICIAL_DOES, post=True),
     # A case, as it stood on a date, and its chronology -------------------------------------------
+    Row("intervention:case_list", None, LIST),
+    Row("intervention:search", None, LIST),
     Row("intervention:case_detail", "case.open", READ),
     Row("intervention:case_detail", "case.closed", READ),
     Row("intervention:case_as_at", "case.open", READ),
@@ -578,4 +610,21 @@ MATRIX: list[Row] = [
     Row("intervention:calendar_feed_settings", None, LIST, post=True),
     Row("intervention:calendar_feed", "feed.valid", "200 200 200 200 200 200"),
     Row("intervention:calendar_feed", "feed.unknown", "404 404 404 404 404 404"),
+    # Notifications: everyone signed in has their own; opening one marks it read and goes to the
+    # thing (a redirect); anyone else's answers 404. Marking all read is POST only (as anonymous:
+    # sent to sign in; signed in, it changes that person's own notifications).
+    Row("intervention:notification_list", None, "302 200 200 200 200 200"),
+    Row("intervention:notification_open", "notification.own", "302 404 404 302 404 404"),
+    Row(
+        "intervention:notifications_mark_all_read",
+        None,
+        "302 405 405 405 405 405",
+        post="302 - - - - -",
+    ),
+    Row("intervention:notification_preferences", None, "302 200 200 200 200 200", post=True),
+    # Correcting a recorded fact, with a reason: officials; an inspector too for a report's date.
+    Row("intervention:fact_correct", "correction.given_on", OFFICIAL_DOES, post=True),
+    Row("intervention:fact_correct", "correction.laying_date", OFFICIAL_DOES, post=True),
+    Row("intervention:fact_correct", "correction.not_laid", NOT_HERE, post=True),  # nothing recorded yet
+    Row("intervention:fact_correct", "correction.published_on", "302 200 200 403 404 404", post=True),
 ]

@@ -45,6 +45,10 @@ from intervention.choices import (
     StatementPurpose,
     VariationAction,
 )
+from intervention.corrections.facts import FACTS
+from intervention.corrections.services import fact_correct
+from intervention.demo.powys_2017.people import ensure_requirement_template
+from intervention.drafting.templates import requirement_template_ensure
 from intervention.escalations import services as escalation_services
 from intervention.models import (
     ConfirmedCalendarYear,
@@ -58,11 +62,14 @@ from intervention.models import (
     Provision,
     Reminder,
     Requirement,
+    RequirementTemplate,
+    RequirementTemplateItem,
     RequirementVariation,
     SeniorContact,
     Submission,
     WarningNotice,
 )
+from intervention.notifications import services as notification_services
 
 from .conftest import GIVEN_ON
 from .evidence_files import pdf_bytes
@@ -90,6 +97,8 @@ REFERENCE_MODELS = {
     SeniorContact,
     Provision,
     PowerRoute,
+    RequirementTemplate,
+    RequirementTemplateItem,
 }
 # Records whose admin lets an administrator change one field: a case's Welsh Government lead.
 CHANGEABLE_RECORDS = {InterventionCase}
@@ -240,6 +249,13 @@ def every_record(issued_notice, official, inspector, powys_officer, powys):
         statement="Done.",
         files=[SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf")],
     )
+    intervention_services.board_report_submit(
+        report=issued_notice.board_reports.order_by("month").first(),
+        by=powys_officer,
+        on=datetime.date(2017, 11, 30),
+        summary="November",
+        files=[SimpleUploadedFile("report.pdf", pdf_bytes(), content_type="application/pdf")],
+    )
     inspection = inspection_services.inspection_create(
         by=inspector,
         council=powys,
@@ -264,8 +280,10 @@ def every_record(issued_notice, official, inspector, powys_officer, powys):
         day=datetime.date(2022, 9, 19), description="State funeral", source="gov.uk announcement"
     )
     ConfirmedCalendarYear.objects.create(year=2101, source="Bank holidays 2101, gov.uk")
+    ensure_requirement_template(official)
     laying = issued_notice.obligations.get(kind=ObligationKind.LAYING)
     calendar_feed_turn_on(user=powys_officer)
+    notification_services.notification_preference_set(user=powys_officer, email_frequency="daily")
     Reminder.objects.create(
         obligation=laying,
         recipient=official,
@@ -276,6 +294,13 @@ def every_record(issued_notice, official, inspector, powys_officer, powys):
         subject="Due today: lay the notice",
     )
     SeniorContact.objects.create(council=powys, user=powys_officer, position="leader")
+    fact_correct(
+        fact=FACTS["notice_reference"],
+        obj=issued_notice,
+        by=official,
+        value="WG-2017-01",
+        reason="Was missing",
+    )
     serious = Finding.objects.get(kind=FindingKind.SERIOUS_CONCERN)
     escalation_services.escalate_serious_findings(inspection=serious.inspection)
     return issued_notice
@@ -1106,6 +1131,13 @@ def build_second_case(*, official, inspector) -> WarningNotice:
         statement="Plan attached.",
         files=[SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf")],
     )
+    intervention_services.board_report_submit(
+        report=notice.board_reports.order_by("month").first(),
+        by=officer,
+        on=datetime.date(2017, 11, 30),
+        summary="November",
+        files=[SimpleUploadedFile("report.pdf", pdf_bytes(), content_type="application/pdf")],
+    )
     vary_and_follow_up(notice, official=official, on=datetime.date(2017, 12, 1), amend="a", carry="a")
     build_arc(notice, official=official, officer=officer, on=datetime.date(2018, 2, 1))
     # Reference data grows too: a later version of a section, and another route (switched off).
@@ -1134,6 +1166,7 @@ def build_second_case(*, official, inspector) -> WarningNotice:
     )
     # A senior contact, and a serious concern escalated to them when its report is published.
     SeniorContact.objects.create(council=council, user=officer, position="chief_executive")
+    notification_services.notification_preference_set(user=officer, email_frequency="daily")
     inspection_services.inspection_start_fieldwork(inspection=inspection, by=inspector)
     inspection_services.finding_create(
         inspection=inspection,
@@ -1146,6 +1179,15 @@ def build_second_case(*, official, inspector) -> WarningNotice:
         inspection=inspection, by=inspector, on=datetime.date(2017, 9, 5)
     )
     inspection_services.inspection_publish(inspection=inspection, by=inspector, on=datetime.date(2017, 10, 1))
+    # A correction of a recorded fact: the second notice's reference.
+    fact_correct(fact=FACTS["notice_reference"], obj=notice, by=official, value="WG-2018-02", reason="Typo")
+    # A second template of requirements, with one requirement.
+    requirement_template_ensure(
+        name="Second template",
+        description="",
+        items=[("a", "Appoint.", "one_off", "evidence", "none")],
+        by=official,
+    )
     return notice
 
 

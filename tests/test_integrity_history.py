@@ -129,5 +129,17 @@ def test_no_audited_model_is_changed_by_a_bulk_update_in_the_application_code():
                 model = re.search(r"(\w+)\.objects\..*\.(update|bulk_update)\(", line)
                 if model and model.group(1) in audited:
                     uses.append(f"{path.relative_to(root)}:{number}")
-    # The claim of an escalation email, whose history row _change_if_unchanged writes (tested above).
-    assert [use.split(":")[0] for use in uses] == ["intervention/escalations/services.py"], uses
+    # The claim of an escalation email, whose history row _change_if_unchanged writes (tested above);
+    # and marking a notification read, which sets only read_at, a field its history leaves out.
+    assert [use.split(":")[0] for use in uses] == [
+        "intervention/escalations/services.py",
+        "intervention/notifications/services.py",
+    ], uses
+
+
+def test_marking_a_notification_read_changes_only_what_its_history_leaves_out():
+    from intervention.models import Notification
+
+    tracked = {field.name for field in Notification.history.model._meta.fields}
+    assert "read_at" not in tracked
+    assert {"recipient", "subject", "body", "path", "emailed_at"} <= tracked

@@ -20,6 +20,7 @@ from inspections import services as inspection_services
 from inspections.models import Finding, FormSubmission, Inspection, Recommendation
 from intervention import services
 from intervention.choices import DirectionKind, ObligationKind
+from intervention.demo.powys_2017.people import ensure_requirement_template
 from intervention.models import (
     Appointment,
     Board,
@@ -206,6 +207,10 @@ class World:
         return inspection
 
     @cached_property
+    def powys_template(self):
+        return ensure_requirement_template(self.official)
+
+    @cached_property
     def empty_draft(self):
         return services.notice_draft(case=self.case, by=self.official, title="Another draft")
 
@@ -307,8 +312,11 @@ CREATE_PAGES = {
     ),
     "intervention:requirements_from_template": (
         "official",
-        lambda w: reverse("intervention:notice_requirements", args=[w["empty_draft"].pk]),
-        lambda w: {},
+        # The list offers the templates there are: the Powys one is recorded before the page is shown.
+        lambda w: (
+            w["powys_template"] and reverse("intervention:notice_requirements", args=[w["empty_draft"].pk])
+        ),
+        lambda w: {"template": w["powys_template"].pk},
         lambda: Requirement.objects.count(),
     ),
     "intervention:statement_record": (

@@ -20,12 +20,14 @@ from django.urls import reverse
 from accounts.forms import TextChecksMixin, is_free_text
 from inspections.models import Finding
 from intervention import services
+from intervention.corrections.facts import FACTS
 from intervention.models import (
     Board,
     ConfirmedCalendarYear,
     Direction,
     NonWorkingDay,
     Requirement,
+    RequirementTemplate,
     WarningNotice,
 )
 from tests.factories import GroundFactory, InspectionFactory
@@ -91,6 +93,8 @@ def arguments(powys):
         "power": SimpleNamespace(directions=Direction.objects.none()),
         "obligations": [],
         "decided": {},
+        "templates": RequirementTemplate.objects.none(),
+        "fact": FACTS["notice_reference"],  # a fact typed as text, so its value is checked too
     }
 
 

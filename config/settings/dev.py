@@ -1,4 +1,4 @@
-"""Local development and the demo: debug on, a throwaway key, demo data allowed."""
+"""Local development: debug on, a throwaway key, demo data allowed. The demo (demo.py) builds on it."""
 
 import os
 

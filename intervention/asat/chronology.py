@@ -1,4 +1,13 @@
-"""The chronology of a case: every transition and recorded change, in the order recorded."""
+"""The chronology of a case: every transition and recorded change, in the order things happened.
+
+Each event is dated by the day it happened where the record has that day: a logged transition by
+the date of event it was recorded with (a notice's issue, a plan's sending), a change of what is
+owed by the day it took effect in the world (`changed_on`, counted as asat/rebuild.py counts it:
+never before the change recorded before it). Anything else (drafting, a submission's words, a file)
+has no date of its own beyond when it was recorded, and is dated by that, and says so. Events of
+the same day keep the order they were recorded in (then the order read), so the file is the same
+every time it is made.
+"""
 
 from __future__ import annotations
 
@@ -113,13 +122,15 @@ def _tracked_fields(history_model: type[models.Model]) -> list[models.Field]:
 
 
 def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[ChronologyEvent]:
-    """Return every event of the case in the order it was recorded: transitions and other changes.
+    """Return every event of the case in the order it happened: transitions and other changes.
 
     `notices` is the case's notices the person may see; the chronology covers the case and those
     notices with everything on them. Every logged transition is one event, dated by the date of
-    event it was recorded with. Every other history row (drafting, deadlines computed or met,
-    submissions, evidence files) is one event dated by when it was recorded; the history rows that
-    record a logged transition are left out, as the transition already stands for them.
+    event it was recorded with. Every other history row is one event: a change of what is owed
+    (opened, a due date computed or moved) dated by the day it took effect, anything else
+    (drafting, submissions, evidence files) by when it was recorded; the history rows that record
+    a logged transition are left out, as the transition already stands for them. Sorted by that
+    date, then by when recorded, then by the order read.
     Each event names the person as they were when they acted: the log keeps its own record of
     that, and a history row is matched with the person's own history.
     A fixed number of queries, whatever the size.
@@ -153,11 +164,12 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
     logs = _logs_of(ct, wanted).order_by("recorded_at", "id")
 
     labels = {model: _transition_labels(model) for model in STATEFUL_MODELS}
-    events: list[tuple[datetime.datetime, int, ChronologyEvent]] = []
+    events: list[tuple[datetime.date, datetime.datetime, int, ChronologyEvent]] = []
     for log in logs:
         model = model_of_ct[log.content_type_id]
         events.append(
             (
+                log.occurred_on,
                 log.recorded_at,
                 len(events),
                 ChronologyEvent(
@@ -179,20 +191,23 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
         transitions = set(labels.get(model, {}))
         fields = _tracked_fields(type(rows[0])) if rows else []
         previous_of: dict[int, Any] = {}
+        took_effect: dict[int, datetime.date] = {}
         for row in rows:
             reason = row.history_change_reason or ""
             action, _sep, why = reason.partition(": ")
             previous = previous_of.get(row.id)
             previous_of[row.id] = row
+            happened_on = _took_effect(model, row, took_effect)
             if action in transitions:
                 continue  # a transition's own row: the logged transition above stands for it
             events.append(
                 (
+                    happened_on or timezone.localdate(row.history_date),
                     row.history_date,
                     len(events),
                     ChronologyEvent(
-                        event_on=timezone.localdate(row.history_date),
-                        dated_by_recording=True,
+                        event_on=happened_on or timezone.localdate(row.history_date),
+                        dated_by_recording=happened_on is None,
                         recorded_at=row.history_date,
                         who=actor_then(row),
                         subject=f"{capfirst(str(model._meta.verbose_name))}: {names[(model, row.id)]}",
@@ -205,8 +220,26 @@ def case_chronology(case: InterventionCase, *, notices: QuerySet) -> list[Chrono
                     ),
                 )
             )
-    events.sort(key=lambda item: (item[0], item[1]))
-    return [event for _when, _order, event in events]
+    events.sort(key=lambda item: item[:3])
+    return [event for _on, _recorded, _order, event in events]
+
+
+def _took_effect(
+    model: type[models.Model], row: Any, took_effect: dict[int, datetime.date]
+) -> datetime.date | None:
+    """Return the day a history row took effect in the world, where its model records it (else None).
+
+    An obligation's change takes effect on its `changed_on`, never before the change recorded
+    before it (asat.history_in_effect counts the same way); `took_effect` carries each
+    obligation's latest day from row to row.
+    """
+    if model is not Obligation or row.history_type == "-":
+        return None
+    day = row.changed_on
+    if row.id in took_effect:
+        day = max(day, took_effect[row.id])
+    took_effect[row.id] = day
+    return day
 
 
 def _changes(row: Any, previous: Any, fields: list[models.Field], names: dict) -> str:

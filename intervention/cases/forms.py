@@ -20,6 +20,7 @@ class AsAtForm(GovukForm):
 
     on = GovukDateField(
         label=_("Show the case as it stood at the end of"),
+        subject=_("The date"),
         help_text=_("For example, 13 11 2017"),
         error_messages={"required": _("Enter the date to show the case at")},
     )

@@ -1,10 +1,11 @@
-"""An intervention case: its page, the case as it stood on a chosen day, and its chronology."""
+"""The cases, and one case: its page, the case as it stood on a chosen day, and its chronology."""
 
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
+    path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/as-at/", views.case_as_at, name="case_as_at"),
     path("cases/<int:pk>/chronology.csv", views.case_chronology, name="case_chronology"),

@@ -1,4 +1,4 @@
-"""An intervention case: its page, the case as it stood on a chosen day, and its chronology as CSV.
+"""The list of cases; one case: its page, as it stood on a chosen day, and its chronology as CSV.
 
 Every page looks the case up through selectors.cases_for_user (404 outside the person's scope) and
 shows only the notices selectors.notices_for_user lets the person see.
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import DatedReasonForm
+from accounts.permissions import has_casework_role
 from accounts.web import paginate
 from inspections.submissions import run_once, with_token
 from intervention import asat, permissions, selectors, services
@@ -57,10 +58,20 @@ CASE_ACTIONS = {"close": "intervention:case_close", "reopen": "intervention:case
 
 @login_required
 @require_safe
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not has_casework_role(request.user):
+        raise PermissionDenied
+    cases = case_selectors.case_list(request.user)
+    return render(request, "intervention/cases/case_list.html", paginate(request, cases))
+
+
+@login_required
+@require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk)
-    notices = _notices_for(request, case).order_by("given_on", "created_at", "id")
-    arc = case_selectors.case_arc(case, user=request.user, notices=_notices_for(request, case))
+    overview = case_selectors.case_overview(
+        case, user=request.user, notices=_notices_for(request, case), today=timezone.localdate()
+    )
     close_blocked = ""
     actions = available_actions(case, request.user, CASE_ACTIONS)
     official = permissions.can_manage_case(case, request.user)
@@ -71,11 +82,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "intervention/cases/case_detail.html",
         {
             "case": case,
-            "arc": arc,
+            "overview": overview,
+            "arc": overview.arc,
             "actions": actions,
             "close_blocked": close_blocked,
             "can_record": permissions.can_manage_case(case, request.user) and case.state == CaseState.OPEN,
-            **paginate(request, notices),
         },
     )
 

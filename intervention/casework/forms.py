@@ -16,31 +16,6 @@ EVIDENCE_MAX_FILES = 10
 EVIDENCE_MAX_FILE_SIZE = 20 * 1024 * 1024
 
 
-class DocumentSubmitForm(GovukForm):
-    """The council sends a document it keeps elsewhere: the improvement plan or a Board report."""
-
-    on = GovukDateField(
-        label=_("Date it was sent"),
-        help_text=_("For example, 13 11 2017"),
-        error_messages={"required": _("Enter the date it was sent")},
-    )
-    summary = forms.CharField(
-        label=_("Summary"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=10000,
-        error_messages={"required": _("Enter a summary")},
-    )
-    document_reference = forms.CharField(
-        label=_("Document reference (optional)"),
-        help_text=_("Where Welsh Government can find the document, for example a file path or link"),
-        max_length=500,
-        required=False,
-    )
-
-    def clean_on(self):
-        return not_future(self.cleaned_data["on"])
-
-
 class MultipleFileInput(forms.FileInput):
     """A file input that lets a person choose several files at once."""
 
@@ -98,6 +73,40 @@ class EvidenceFilesField(forms.FileField):
         except ValidationError as refused:
             return [refused]
         return []
+
+
+class DocumentSubmitForm(GovukForm):
+    """The council sends the plan or a Board report: a summary, and its files or where it is kept."""
+
+    on = GovukDateField(
+        label=_("Date it was sent"),
+        help_text=_("For example, 13 11 2017"),
+        error_messages={"required": _("Enter the date it was sent")},
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={"required": _("Enter a summary")},
+    )
+    # Checked, stored and served exactly as evidence files are.
+    files = EvidenceFilesField(
+        label=_("Upload the document (optional)"),
+        help_text=_(
+            "PDF, Word, Excel, PNG or JPEG files, up to 10 files, each smaller than 20MB. "
+            "You can select several files at once."
+        ),
+        required=False,
+    )
+    document_reference = forms.CharField(
+        label=_("Document reference (optional)"),
+        help_text=_("Where Welsh Government can find the document, for example a file path or link"),
+        max_length=500,
+        required=False,
+    )
+
+    def clean_on(self):
+        return not_future(self.cleaned_data["on"])
 
 
 class EvidenceForm(GovukForm):

@@ -36,6 +36,7 @@ from ..choices import (
 from ..models import (
     Board,
     BoardReport,
+    DocumentFile,
     EvidenceFile,
     ImprovementPlan,
     Obligation,
@@ -43,6 +44,7 @@ from ..models import (
     Submission,
     WarningNotice,
 )
+from ..notifications import services as notification_services
 from ..obligations import services as obligation_services
 from . import uploads
 
@@ -88,6 +90,7 @@ def requirement_submit(
             uploaded_by=by,
         )
         clean_and_save(evidence, by=by, reason="uploaded")
+    notification_services.evidence_submitted(submission, by=by)
     return submission
 
 
@@ -99,10 +102,10 @@ def _evidence_type(upload: UploadedFile) -> str:
         raise ValidationError({"files": refused.error_list}) from None
 
 
-def _safe_file_name(name: str) -> str:
+def _safe_file_name(name: str, *, default: str = "evidence") -> str:
     """Keep the person's file name for display and download, without any path or control characters."""
     name = "".join(c for c in PurePath(name.replace("\\", "/")).name if c.isprintable())
-    return name[-255:] or "evidence"
+    return name[-255:] or default
 
 
 def _decide_pending(requirement: Requirement, *, by: User, decision: str, reason: str) -> Submission | None:
@@ -133,7 +136,9 @@ def requirement_accept(*, requirement: Requirement, by: User, reason: str = "") 
     obligation_services.transition(
         obligation, "accept", by=by, reason=reason, met_on=met_on or timezone.localdate()
     )
-    _decide_pending(requirement, by=by, decision=SubmissionDecision.ACCEPTED, reason=reason)
+    decided = _decide_pending(requirement, by=by, decision=SubmissionDecision.ACCEPTED, reason=reason)
+    if decided is not None:
+        notification_services.evidence_decided(decided, by=by)
     return requirement
 
 
@@ -142,7 +147,9 @@ def requirement_return(*, requirement: Requirement, by: User, reason: str) -> Re
     """Welsh Government returns the submission to the council, saying why; it is owed again."""
     require_reason(reason, _("Enter why the submission is being returned."))
     obligation_services.transition(evidence_obligation(requirement), "return_to_owner", by=by, reason=reason)
-    _decide_pending(requirement, by=by, decision=SubmissionDecision.RETURNED, reason=reason)
+    decided = _decide_pending(requirement, by=by, decision=SubmissionDecision.RETURNED, reason=reason)
+    if decided is not None:
+        notification_services.evidence_decided(decided, by=by)
     return requirement
 
 
@@ -170,6 +177,7 @@ def requirement_withdraw(*, requirement: Requirement, by: User, reason: str) -> 
         subject=_("Requirement (%(letter)s) withdrawn") % {"letter": requirement.letter},
         lines=[why],
         owners={Owner.COUNCIL},
+        by=by,
     )
     return requirement
 
@@ -231,18 +239,34 @@ def _submit_document(
     on: datetime.date,
     summary: str,
     document_reference: str,
+    files: Iterable[UploadedFile],
     missing_summary: str,
 ) -> None:
-    """The council sends a document on `on`: what it is owed as is met, and the document kept."""
+    """The council sends a document on `on`: what it is owed as is met, and the document and its files kept.
+
+    The files are checked as evidence is (uploads.py) before anything is written, and stored last.
+    """
     require(permissions.can_send_documents(document.notice, by))
     if not summary.strip():
         raise ValidationError({"summary": missing_summary})
+    uploads = [(upload, _evidence_type(upload)) for upload in files]
     check_after_given(document.notice, on)
     obligation_services.transition(
         obligation, "meet", by=by, reason=summary, on=on, source=document_reference
     )
     document.summary, document.document_reference = summary, document_reference
     clean_and_save(document, by=by, reason="submitted")
+    owner = {"plan": document} if isinstance(document, ImprovementPlan) else {"board_report": document}
+    for upload, content_type in uploads:
+        stored = DocumentFile(
+            **owner,
+            file=upload,
+            original_name=_safe_file_name(upload.name, default="document"),
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=by,
+        )
+        clean_and_save(stored, by=by, reason="uploaded")
 
 
 @transaction.atomic
@@ -253,8 +277,10 @@ def plan_submit(
     on: datetime.date,
     summary: str,
     document_reference: str = "",
+    files: Iterable[UploadedFile] = (),
 ) -> ImprovementPlan:
-    """The council sends its improvement plan on `on`: the plan (and the requirement asking for it) is met."""
+    """The council sends its improvement plan on `on`, with any files: the plan (and the requirement asking
+    for it) is met."""
     _submit_document(
         plan,
         plan_obligation(plan.notice),
@@ -262,8 +288,10 @@ def plan_submit(
         on=on,
         summary=summary,
         document_reference=document_reference,
+        files=files,
         missing_summary=_("Enter a summary of the improvement plan."),
     )
+    notification_services.plan_submitted(plan, plan_obligation(plan.notice), by=by)
     return plan
 
 
@@ -279,6 +307,7 @@ def plan_return(
     if obligation.met_on and on < obligation.met_on:
         raise ValidationError({"on": _("The plan cannot be returned before it was submitted.")})
     obligation_services.transition(obligation, "reopen", by=by, reason=reason, on=on)
+    notification_services.plan_decided(plan, obligation, agreed=False, reason=reason, by=by)
     return plan
 
 
@@ -292,6 +321,7 @@ def plan_agree(*, plan: ImprovementPlan, by: User, on: datetime.date, reason: st
         raise ValidationError({"on": _("The plan cannot be agreed before it was submitted.")})
     agreement = plan_obligation(plan.notice, ObligationKind.PLAN_AGREEMENT)
     obligation_services.transition(agreement, "meet", by=by, reason=reason, on=on, source=reason.strip())
+    notification_services.plan_decided(plan, agreement, agreed=True, reason=reason, by=by)
     return plan
 
 
@@ -317,8 +347,9 @@ def board_report_submit(
     on: datetime.date,
     summary: str,
     document_reference: str = "",
+    files: Iterable[UploadedFile] = (),
 ) -> BoardReport:
-    """The council sends a month's Improvement Board report on `on`, to the board sitting on that day."""
+    """The council sends a month's Board report on `on`, with any files, to the board sitting then."""
     report.board = board_sitting_on(report.notice.case_id, on)
     _submit_document(
         report,
@@ -327,6 +358,8 @@ def board_report_submit(
         on=on,
         summary=summary,
         document_reference=document_reference,
+        files=files,
         missing_summary=_("Enter a summary of the Board report."),
     )
+    notification_services.board_report_submitted(report, report.obligation, by=by)
     return report

@@ -17,4 +17,5 @@ urlpatterns = [
     path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
     path("board-reports/<int:pk>/submit/", views.board_report_submit, name="board_report_submit"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("documents/<int:pk>/", views.document_download, name="document_download"),
 ]

@@ -7,6 +7,7 @@ person whose role may not act (403), and on a valid POST makes exactly one servi
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
@@ -21,11 +22,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import DatedReasonForm, ReasonForm
 from accounts.history import history_page
+from inspections.check_answers import CheckAnswers
 from intervention import permissions, selectors, services
 from intervention.calendars import WorkingCalendar
+from intervention.casework import returns
+from intervention.casework import selectors as casework_selectors
 from intervention.casework.forms import DocumentSubmitForm, EvidenceForm
 from intervention.choices import ObligationKind, ObligationState, SubmissionDecision
-from intervention.models import EvidenceFile, Obligation, Requirement, Submission
+from intervention.models import DocumentFile, EvidenceFile, Obligation, Requirement, Submission
 from intervention.obligations import selectors as obligation_selectors
 from intervention.obligations import status as rules
 from intervention.web import GET_OR_POST, act, available_actions, bound_form, notice_url
@@ -62,11 +66,12 @@ def _submissions(requirement: Requirement) -> list[Submission]:
     )
 
 
-def _latest_return(obligation: Obligation | None, submissions: list[Submission]) -> Submission | None:
+def _latest_return(obligation: Obligation | None, submissions: list[Submission]) -> returns.Returned | None:
     """The decision a council must answer: the newest return, while what it owes stands returned."""
     if obligation is None or obligation.state != ObligationState.RETURNED:
         return None
-    return next((s for s in submissions if s.decision == SubmissionDecision.RETURNED), None)
+    submission = next((s for s in submissions if s.decision == SubmissionDecision.RETURNED), None)
+    return returns.Returned.of_submission(submission) if submission else None
 
 
 def _evidence_obligation(requirement: Requirement) -> Obligation | None:
@@ -137,7 +142,7 @@ def _requirement(request: HttpRequest, pk: int) -> Requirement:
 
 
 def _requirement_action(
-    request, requirement, *, transition, allowed, form, service, message, template, context=None
+    request, requirement, *, transition, allowed, form, service, message, template, context=None, check=None
 ):
     obligation = _evidence_obligation(requirement)
     if obligation is None:
@@ -158,6 +163,7 @@ def _requirement_action(
             "evidence": obligation,
             **(context or {}),
         },
+        check=check,
     )
 
 
@@ -200,6 +206,12 @@ def requirement_accept(request: HttpRequest, pk: int) -> HttpResponse:
         service=services.requirement_accept,
         message=_("Requirement (%(letter)s) has been accepted."),
         template="intervention/requirement_accept.html",
+        check=CheckAnswers(
+            heading=_("Accept the council's evidence for requirement (%(letter)s)")
+            % {"letter": requirement.letter},
+            button=_("Confirm and accept"),
+            caption=f"{requirement.notice.case.council.name}: {requirement.notice.title}",
+        ),
     )
 
 
@@ -265,13 +277,15 @@ def requirement_breach(request: HttpRequest, pk: int) -> HttpResponse:
 # The improvement plan and Board reports ----------------------------------------------------
 
 
-def _plan_action(request, pk, *, kind, transition, allowed, form, service, message, template):
+def _plan_action(request, pk, *, kind, transition, allowed, form, service, message, template, check=None):
     plan = get_object_or_404(selectors.plans_for_user(request.user), pk=pk)
     obligation = get_object_or_404(
         Obligation.objects.select_related("notice__case__council", "carried_to"),
         notice=plan.notice,
         kind=kind,
     )
+    # The plan as sent, for whoever reviews it or sends it again: its files, and why it came back.
+    latest_return = returns.latest_return_of(obligation) if kind == ObligationKind.IMPROVEMENT_PLAN else None
     return act(
         request,
         obj=obligation,
@@ -282,7 +296,14 @@ def _plan_action(request, pk, *, kind, transition, allowed, form, service, messa
         success_message=message,
         back_url=notice_url(plan.notice_id, "improvement-plan"),
         template=template,
-        context={"plan": plan, "notice": plan.notice, "obligation": obligation},
+        context={
+            "plan": plan,
+            "notice": plan.notice,
+            "obligation": obligation,
+            "files": casework_selectors.files_of(plan),
+            "latest_return": latest_return,
+        },
+        check=check and replace(check, caption=f"{plan.notice.case.council.name}: {plan.notice.title}"),
     )
 
 
@@ -344,6 +365,9 @@ def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
         service=services.plan_agree,
         message=_("The improvement plan has been recorded as agreed."),
         template="intervention/plan_agree.html",
+        check=CheckAnswers(
+            heading=_("Record that the improvement plan was agreed"), button=_("Confirm and record")
+        ),
     )
 
 
@@ -364,11 +388,17 @@ def board_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         success_message=_("Your Board report has been sent to Welsh Government."),
         back_url=notice_url(report.notice_id, "board-reports"),
         template="intervention/board_report_submit.html",
-        context={"report": report, "notice": report.notice, "obligation": obligation},
+        context={
+            "report": report,
+            "notice": report.notice,
+            "obligation": obligation,
+            "files": casework_selectors.files_of(report),
+            "latest_return": returns.latest_return_of(obligation),
+        },
     )
 
 
-# Evidence files ----------------------------------------------------------------------------
+# Evidence files, and the files of the plan and Board reports -------------------------------
 
 
 @login_required
@@ -379,22 +409,39 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     A file the store has lost gets a page saying so (404), and an error in the log to act on.
     """
     evidence = get_object_or_404(_evidence_for(request.user), pk=pk)
+    return _serve(request, evidence, what="Evidence", missing="intervention/evidence_missing.html")
+
+
+@login_required
+@require_safe
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a file of the plan or a Board report to a person who may see its notice, as evidence is."""
+    document = get_object_or_404(casework_selectors.document_files_for_user(request.user), pk=pk)
+    return _serve(request, document, what="Document", missing="intervention/document_missing.html")
+
+
+def _serve(
+    request: HttpRequest, stored_file: EvidenceFile | DocumentFile, *, what: str, missing: str
+) -> HttpResponse:
+    """Send a stored file as a download no browser renders, or a page saying the store has lost it."""
     try:
-        stored = evidence.file.open("rb")
+        stored = stored_file.file.open("rb")
     except (OSError, ValueError):  # FileNotFoundError from every storage; ValueError: no file at all
         logger.error(
-            "Evidence file %s is missing: %r is not in the file store (%s)",
-            evidence.pk,
-            evidence.file.name,
-            type(evidence.file.storage).__name__,
+            "%s file %s is missing: %r is not in the file store (%s)",
+            what,
+            stored_file.pk,
+            stored_file.file.name,
+            type(stored_file.file.storage).__name__,
             exc_info=True,
         )
-        return render(request, "intervention/evidence_missing.html", {"evidence": evidence}, status=404)
+        context = {"evidence": stored_file, "document": stored_file}
+        return render(request, missing, context, status=404)
     response = FileResponse(
         stored,
         as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+        filename=stored_file.original_name,
+        content_type=stored_file.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,7 @@ from intervention.choices import (
     RequirementKind,
     VariationAction,
 )
-from intervention.models import Ground, InterventionCase, Obligation, WarningNotice
+from intervention.models import Ground, InterventionCase, Obligation, RequirementTemplate, WarningNotice
 from intervention.models.notices import MAX_BOARD_REPORTS
 
 NEW_CASE = "new"
@@ -35,8 +36,42 @@ def _not_in_future(day: datetime.date | None, *, today: datetime.date, message) 
     return day
 
 
-class NoticeStartForm(GovukForm):
+class ConditionalRevealForm(GovukForm):
+    """A form whose radio options reveal the fields only they need: the GOV.UK conditional reveal.
+
+    `reveals` maps a radio field to {option value: names of the fields it reveals}. Each revealed
+    field is shown under its option, hidden until the option is chosen (govuk-frontend's radios
+    module); without JavaScript every field shows, under the option it belongs to. A field is
+    revealed by one option only (a form's inputs are named once).
+    """
+
+    template_name = "intervention/drafting/includes/_conditional_form.html"
+    reveals: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def layout(self):
+        """Yield (field, options) in order: options is None for a field shown as it is, else each
+        option of the radios with the fields it reveals."""
+        revealed = {name for options in self.reveals.values() for names in options.values() for name in names}
+        for field in self.visible_fields():
+            if field.name in revealed:
+                continue
+            if field.name not in self.reveals:
+                yield field, None
+                continue
+            by_option = self.reveals[field.name]
+            yield (
+                field,
+                [
+                    (option, [self[n] for n in by_option.get(str(option.data["value"]), ())])
+                    for option in field
+                ],
+            )
+
+
+class NoticeStartForm(ConditionalRevealForm):
     """What kind of notice, its title, and the case it goes on."""
+
+    reveals = {"case": {NEW_CASE: ("case_title", "case_opened_on")}}
 
     kind = forms.ChoiceField(
         label=_("Kind of notice"),
@@ -268,7 +303,9 @@ class FailedFunctionsForm(GovukForm):
     )
 
 
-class RequirementForm(GovukForm):
+class RequirementForm(ConditionalRevealForm):
+    reveals = {"due": {RequirementDue.FIXED_DATE: ("due_on_fixed",)}}
+
     letter = forms.CharField(
         label=_("Letter"),
         max_length=7,
@@ -338,8 +375,41 @@ class RequirementForm(GovukForm):
         return data
 
 
-class ComplianceForm(GovukForm):
+class RequirementTemplateForm(GovukForm):
+    """Which template of requirements (kept by an administrator) to start a draft's requirements from."""
+
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=RequirementTemplate.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Select a template of requirements"),
+            "invalid_choice": _("That template is no longer offered. Select another"),
+        },
+    )
+
+    def __init__(self, *args, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["template"]
+        if isinstance(templates, QuerySet):
+            field.queryset = templates
+        else:  # the templates already read for the page: offered without reading them again
+            templates = list(templates)
+            field.queryset = RequirementTemplate.objects.filter(pk__in=[t.pk for t in templates])
+            field.choices = [(t.pk, t.name) for t in templates]
+
+
+class ComplianceForm(ConditionalRevealForm):
     """The compliance period (s151(2)(d)) and what the council must send during it."""
+
+    reveals = {
+        "compliance_rule": {
+            ComplianceRule.WORKING_DAYS: ("compliance_excludes_christmas_eve",),
+            ComplianceRule.FIXED_DATE: ("compliance_fixed_on",),
+        },
+        "board_reports_schedule": {"count": ("board_reports_count",)},
+    }
 
     compliance_rule = forms.ChoiceField(
         label=_("How the compliance period is set"),
@@ -518,8 +588,10 @@ class MinistersDutiesForm(GovukForm):
     )
 
 
-class VariationForm(GovukForm):
+class VariationForm(ConditionalRevealForm):
     """How a draft addendum changes one requirement of the notice it amends."""
+
+    reveals = {"action": {VariationAction.AMEND: ("new_text",)}}
 
     NO_CHANGE = "none"
 

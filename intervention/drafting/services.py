@@ -27,7 +27,6 @@ from ..choices import (
     ComplianceRule,
     NoticeKind,
     NoticeState,
-    Owner,
     RequirementAnswer,
     RequirementDue,
     RequirementKind,
@@ -44,6 +43,7 @@ from ..models import (
     WarningNotice,
 )
 from ..notices import services as notice_services
+from ..notifications import services as notification_services
 from ..obligations import services as obligation_services
 from ..obligations.services import check_known_years
 
@@ -367,11 +367,12 @@ def notice_issue(*, notice: WarningNotice, by: User, on: datetime.date, reason: 
         lines += _apply_variations(notice, by=by, on=on)
     if notice.kind == NoticeKind.FOLLOW_UP:
         lines += _supersede_parent(notice, by=by, on=on)
-    obligation_services.notify.obligations_changed(
+    # The council's officers and senior contacts (and Welsh Government, for the Ministers' duties).
+    notification_services.notice_issued(
         notice,
-        subject=_("Warning notice given: %(notice)s") % {"notice": notice.title},
+        by=by,
         lines=lines + obligation_services.describe_owed(opened),
-        owners={Owner.COUNCIL} | {o.owner for o in opened},
+        owners={o.owner for o in opened},
     )
     return notice
 

@@ -15,7 +15,7 @@ urlpatterns = [
     path(f"{DRAFT}requirements/", views.notice_requirements, name="notice_requirements"),
     path(f"{DRAFT}requirements/add/", views.requirement_add, name="requirement_add"),
     path(
-        f"{DRAFT}requirements/powys-template/",
+        f"{DRAFT}requirements/from-template/",
         views.requirements_from_template,
         name="requirements_from_template",
     ),

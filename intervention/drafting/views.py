@@ -17,7 +17,7 @@ from functools import partial, wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Value, When, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 from accounts.templatetags.govuk import deadline_date
 from accounts.web import paginate, run_service
 from inspections import selectors as inspection_selectors
+from inspections.check_answers import CheckAnswers, recalled_answers, run_checked
 from inspections.choices import InspectionState
 from inspections.models import Finding
 from inspections.submissions import run_once, with_token
@@ -42,12 +43,11 @@ from ..choices import (
     ComplianceRule,
     NoticeKind,
     NoticeState,
-    RequirementAnswer,
     RequirementDue,
 )
-from ..demo.powys_2017 import REQUIREMENTS as POWYS_REQUIREMENTS
 from ..models import Ground, NoticeGround, Requirement, WarningNotice, legislature_name
 from ..obligations import services as obligation_services
+from . import templates as requirement_templates
 from .forms import (
     CarryOverForm,
     ComplianceForm,
@@ -60,6 +60,7 @@ from .forms import (
     NoticeStartForm,
     PreviewDateForm,
     RequirementForm,
+    RequirementTemplateForm,
     VariationForm,
 )
 
@@ -541,12 +542,13 @@ def _save_grounds(notice: WarningNotice, *, by, form: NoticeGroundsForm, current
 
 @drafting_view
 def notice_requirements(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
+    templates = list(requirement_templates.active_templates())
     context = {
         "notice": notice,
         "back_url": overview_url(notice),
-        "template_letters": ", ".join(f"({letter})" for letter, *_rest in POWYS_REQUIREMENTS),
-        # The button that adds the Powys requirements is a form of its own, sent once.
-        "template_form": with_token(forms.Form()),
+        "templates": templates,
+        # Starting from a template is a form of its own, sent once.
+        "template_form": with_token(RequirementTemplateForm(templates=templates)),
         **paginate(request, notice.requirements.all()),
     }
     return render(request, f"{TEMPLATE_DIR}/requirement_list.html", context)
@@ -636,40 +638,25 @@ def requirement_remove(request: HttpRequest, notice: WarningNotice, requirement_
 @drafting_view
 @require_POST
 def requirements_from_template(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
-    form = with_token(forms.Form(request.POST))
+    """Add the requirements of the template chosen (one an administrator keeps, still offered)."""
+    form = with_token(
+        RequirementTemplateForm(request.POST, templates=requirement_templates.active_templates())
+    )
+    name = form.cleaned_data["template"].name if form.is_valid() else ""
     response = run_once(
         request,
         form,
-        lambda: _add_powys_requirements(notice, by=request.user),
-        success_message=_("The Powys 2017 requirements (a) to (g) have been added. Change them to fit."),
+        lambda: requirement_templates.requirements_add_from_template(
+            notice=notice, template=form.cleaned_data["template"], by=request.user
+        ),
+        success_message=_("The requirements of “%(name)s” have been added. Change them to fit.")
+        % {"name": name},
         success_url=_requirements_url(notice),
     )
     if response is None:  # refused: say why on the list
-        messages.error(request, " ".join(form.non_field_errors()))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_requirements_url(notice))
     return response
-
-
-@transaction.atomic
-def _add_powys_requirements(notice: WarningNotice, *, by) -> None:
-    """Add the seven requirements of the Powys 2017 notice, refused if any of their letters is taken."""
-    letters = [letter for letter, *_rest in POWYS_REQUIREMENTS]
-    clash = sorted(notice.requirements.filter(letter__in=letters).values_list("letter", flat=True))
-    if clash:
-        raise ValidationError(
-            _(
-                "The Powys 2017 requirements were not added: this notice already has %(letters)s. "
-                "Remove those first, or add requirements one at a time."
-            )
-            % {"letters": ", ".join(f"({letter})" for letter in clash)}
-        )
-    by_plan = (RequirementAnswer.IMPROVEMENT_PLAN, RequirementAnswer.PLAN_AGREEMENT)
-    for letter, text, kind, answered_by, due in POWYS_REQUIREMENTS:
-        if answered_by in by_plan and not notice.requires_improvement_plan:
-            answered_by = RequirementAnswer.EVIDENCE  # no plan asked for: the council shows it with evidence
-        services.requirement_add(
-            notice=notice, by=by, letter=letter, text=text, kind=kind, answered_by=answered_by, due=due
-        )
 
 
 # Preview and issue -----------------------------------------------------------------------------
@@ -762,6 +749,12 @@ def _render_preview(
 @drafting_view
 def notice_preview(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
     today = timezone.localdate()
+    recalled = recalled_answers(request)  # back from checking the answers, to change them
+    if recalled is not None:
+        form = IssueForm(recalled, today=today)
+        given_on = form.cleaned_data["on"] if form.is_valid() else today
+        date_form = PreviewDateForm(initial={"preview_on": given_on})
+        return _render_preview(request, notice, form=form, date_form=date_form, given_on=given_on)
     date_form = PreviewDateForm(request.GET or None, initial={"preview_on": today})
     given_on = date_form.cleaned_data["preview_on"] if date_form.is_bound and date_form.is_valid() else today
     form = IssueForm(today=today, initial={"on": given_on})
@@ -773,18 +766,27 @@ def notice_issue(request: HttpRequest, notice: WarningNotice) -> HttpResponse:
     if request.method != "POST":
         return redirect("intervention:notice_preview", notice.pk)
     today = timezone.localdate()
-    form = IssueForm(request.POST, today=today)
-    if form.is_valid():
-        response = run_service(
-            request,
-            form,
-            lambda: services.notice_issue(notice=notice, by=request.user, on=form.cleaned_data["on"]),
-            success_message=_("The warning notice has been issued and its deadlines have been set."),
-            success_url=notice_url(notice),
-            conflict_url=overview_url(notice),
-        )
-        if response:
-            return response
+    form = with_token(IssueForm(request.POST, today=today))
+    response = run_checked(
+        request,
+        form,
+        lambda: services.notice_issue(notice=notice, by=request.user, on=form.cleaned_data["on"]),
+        check=CheckAnswers(
+            heading=_("Issue the warning notice"),
+            button=_("Issue the notice"),
+            caption=f"{notice.case.council.name}: {notice.title}",
+            explanation=_(
+                "Issuing gives the notice to the council: its text is fixed as previewed and its "
+                "deadlines are set."
+            ),
+        ),
+        success_message=_("The warning notice has been issued and its deadlines have been set."),
+        success_url=notice_url(notice),
+        change_url=reverse("intervention:notice_preview", args=[notice.pk]),
+        conflict_url=overview_url(notice),
+    )
+    if response:
+        return response
     # The service may have changed the notice in memory before it refused: show it as stored.
     notice = get_object_or_404(selectors.notices_for_user(request.user), pk=notice.pk)
     given_on = form.cleaned_data.get("on")

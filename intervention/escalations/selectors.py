@@ -18,8 +18,15 @@ from accounts.history import with_people_then
 from accounts.permissions import has_role, is_inspector, is_official
 
 from .. import asat, calendars, deadlines, permissions
-from ..choices import LIVE_STATES, AcknowledgementState, EscalationSource, ObligationState, Owner
-from ..models import Escalation, EscalationRecipient, Obligation
+from ..choices import (
+    LIVE_STATES,
+    AcknowledgementState,
+    EscalationSource,
+    ObligationState,
+    Owner,
+    RecipientKind,
+)
+from ..models import Escalation, EscalationRecipient, Obligation, SeniorContact
 from ..obligations import status as rules
 
 if TYPE_CHECKING:
@@ -62,6 +69,26 @@ def unacknowledged(escalations: QuerySet[Escalation]) -> QuerySet[Escalation]:
     return escalations.filter(Exists(awaiting))
 
 
+def reached_nobody_at_the_council(escalations: QuerySet[Escalation]) -> QuerySet[Escalation]:
+    """Keep the escalations addressed to none of the council's senior contacts (none was recorded)."""
+    senior = EscalationRecipient.objects.filter(escalation=OuterRef("pk"), kind=RecipientKind.SENIOR_CONTACT)
+    return escalations.filter(~Exists(senior))
+
+
+def unreached_councils(escalations: QuerySet[Escalation]) -> QuerySet[Escalation]:
+    """Keep those that reached nobody at the council, whose council still has no active senior contact."""
+    contact = SeniorContact.objects.filter(council=OuterRef("council_id"), is_active=True)
+    return reached_nobody_at_the_council(escalations).filter(~Exists(contact))
+
+
+def not_awaiting(escalations: QuerySet[Escalation], user: User) -> QuerySet[Escalation]:
+    """Leave out the escalations `user` has still to acknowledge (listed apart, so each shows once)."""
+    mine = EscalationRecipient.objects.filter(
+        escalation=OuterRef("pk"), user_id=user.pk, state=AcknowledgementState.AWAITING
+    )
+    return escalations.filter(~Exists(mine))
+
+
 def awaiting_acknowledgement_by(user: User) -> QuerySet[EscalationRecipient]:
     """Return the escalations addressed to `user` that they have not acknowledged, oldest first."""
     visible = escalations_for_user(user).values("pk")
@@ -71,7 +98,7 @@ def awaiting_acknowledgement_by(user: User) -> QuerySet[EscalationRecipient]:
         )
         .select_related(
             "escalation__council",
-            "escalation__finding",
+            "escalation__finding__inspection",
             "escalation__obligation__requirement",
             "escalation__obligation__board_report",
             "escalation__obligation__notice",

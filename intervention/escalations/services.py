@@ -54,6 +54,7 @@ from ..choices import (
     SeniorPosition,
 )
 from ..models import Escalation, EscalationRecipient, InterventionCase, Obligation, SeniorContact
+from ..notifications import services as notification_services
 from ..reminders.services import first_line
 from . import selectors as escalation_selectors
 
@@ -145,6 +146,8 @@ def _raise(
                     position=addressee.position[:300],
                 )
                 save_with_history(recipient, by=by, reason="addressed")
+            # In the tracker too; the emails are the escalation's own (below), so not sent twice.
+            notification_services.escalation_raised(escalation, [a.user for a in addressees], by=by)
     except IntegrityError:
         return None
     if not any(a.kind == RecipientKind.SENIOR_CONTACT for a in addressees):
@@ -468,4 +471,6 @@ def escalation_acknowledge(*, escalation: Escalation, by: User, note: str = "") 
             _("You already acknowledged this escalation on %(date)s.")
             % {"date": calendars.format_date(timezone.localdate(recipient.acknowledged_at))}
         )
-    return apply_transition(recipient, "acknowledge", by=by, reason=note, at=timezone.now(), note=note)
+    apply_transition(recipient, "acknowledge", by=by, reason=note, at=timezone.now(), note=note)
+    notification_services.escalation_acknowledged(recipient, by=by)
+    return recipient

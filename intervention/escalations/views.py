@@ -15,18 +15,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.history import actor_then
+from accounts.permissions import is_inspector, is_official
 from accounts.web import paginate
 from inspections.submissions import run_once, with_token
 from intervention import permissions
-from intervention.choices import AcknowledgementState
+from intervention.choices import AcknowledgementState, RecipientKind
 from intervention.escalations import selectors as escalation_selectors
 from intervention.escalations import services as escalation_services
 from intervention.escalations.forms import AcknowledgeForm
-from intervention.models import Escalation
+from intervention.models import Escalation, SeniorContact
 
 HISTORY_ROWS = 100
 
@@ -81,6 +83,22 @@ def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intervention/escalations/escalation_detail.html", context)
 
 
+def senior_contact_add_url(user) -> str:
+    """Where this person records a council's senior contact: the admin, for staff; "" for others."""
+    return reverse("admin:intervention_seniorcontact_add") if user.is_staff else ""
+
+
+def _case_now(escalation: Escalation):
+    """Return the case a serious finding's escalation belongs to now, when none was open as it was raised.
+
+    A report's serious concerns are escalated the moment it is published, which may be before the
+    case the report leads to is opened (Powys, 17 October 2017).
+    """
+    if escalation.finding_id is None:
+        return None
+    return escalation_services.case_for_inspection(escalation.finding.inspection)
+
+
 def _escalation(request: HttpRequest, pk: int) -> Escalation:
     return get_object_or_404(escalation_selectors.escalations_for_user(request.user), pk=pk)
 
@@ -91,9 +109,18 @@ def escalation_page(escalation: Escalation, *, user, form: AcknowledgeForm) -> d
     for recipient in recipients:
         recipient.escalation = escalation
     mine = next((r for r in recipients if r.user_id == user.pk), None)
+    reached_council = any(r.kind == RecipientKind.SENIOR_CONTACT for r in recipients)
     return {
         "escalation": escalation,
         "recipients": recipients,
+        # Nobody at the council was addressed (no senior contact was recorded when it was raised):
+        # inspectors and officials are warned, and told where a senior contact is recorded.
+        "warn_unreached": not reached_council and (is_official(user) or is_inspector(user)),
+        "council_has_contact": reached_council
+        or SeniorContact.objects.filter(council_id=escalation.council_id, is_active=True).exists(),
+        "senior_contact_add_url": senior_contact_add_url(user),
+        "council_id": escalation.council_id,
+        "case_now": escalation.case or _case_now(escalation),
         "my_recipient": mine,
         "can_acknowledge": mine is not None
         and mine.state == AcknowledgementState.AWAITING

@@ -67,11 +67,20 @@ EVIDENCE_TYPES = {
 }
 
 
-def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
-    """Store evidence under a random name; the person's own file name is kept only as data."""
+def _stored_name(folder: str, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     suffix = suffix if suffix in EVIDENCE_TYPES else ""
-    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
+    """Store evidence under a random name; the person's own file name is kept only as data."""
+    return _stored_name("evidence", filename)
+
+
+def document_upload_to(instance: "DocumentFile", filename: str) -> str:
+    """Store a plan's or Board report's file under a random name, as evidence is stored."""
+    return _stored_name("documents", filename)
 
 
 class EvidenceFile(models.Model):
@@ -154,3 +163,60 @@ class BoardReport(models.Model):
 
     def __str__(self) -> str:
         return _("Board report for %(month)s") % {"month": f"{self.month:%Y-%m}"}
+
+
+class DocumentFile(models.Model):
+    """A file of the improvement plan or of one Board report, checked, stored and served as evidence is.
+
+    Files are added each time the document is sent (a returned plan is sent again with its revised
+    files) and never changed; only the scoped download view serves them.
+    """
+
+    plan = models.ForeignKey(
+        ImprovementPlan,
+        verbose_name=_("improvement plan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+    )
+    board_report = models.ForeignKey(
+        BoardReport,
+        verbose_name=_("Board report"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+    )
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="documents_uploaded",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            # A file belongs to the plan or to one Board report, never both, never neither.
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False, board_report__isnull=True)
+                | Q(plan__isnull=True, board_report__isnull=False),
+                name="document_file_of_plan_or_report",
+            ),
+        ]
+        verbose_name = _("document file")
+        verbose_name_plural = _("document files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def document(self) -> ImprovementPlan | BoardReport:
+        return self.plan if self.plan_id else self.board_report

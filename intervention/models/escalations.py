@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,6 +27,9 @@ from ..choices import (
 )
 from .cases import InterventionCase
 from .obligations import Obligation
+
+# How many words of a finding name the escalation it raised.
+SUBJECT_WORDS = 12
 
 # Escalation of serious matters ----------------------------------------------------------------
 # The 2018 review of Powys found serious findings held by senior officers for a year without
@@ -178,6 +182,35 @@ class Escalation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("intervention:escalation_detail", args=[self.pk])
+
+    @property
+    def subject(self) -> str:
+        """Name what was escalated: the finding (its theme and first words) or what was owed.
+
+        Needs `finding` (or `obligation` with its requirement, board report and notice) loaded.
+        """
+        if self.finding_id is not None:
+            return _("Serious concern (%(theme)s): “%(words)s”") % {
+                "theme": self.finding.get_theme_display(),
+                "words": Truncator(self.finding.text).words(SUBJECT_WORDS),
+            }
+        return _("%(what)s of “%(notice)s” overdue from %(due)s") % {
+            "what": self.obligation.label,
+            "notice": self.obligation.notice.title,
+            "due": dateformat.format(self.due_on, "j F Y"),
+        }
+
+    @property
+    def title(self) -> str:
+        """The escalation's name on every page and email: what, which council, and when it was raised.
+
+        Two escalations never share a title: one per finding, and one per obligation and due date.
+        """
+        return _("%(subject)s, %(council)s, raised on %(on)s") % {
+            "subject": self.subject,
+            "council": self.council.name,
+            "on": dateformat.format(self.raised_on, "j F Y"),
+        }
 
 
 class EscalationRecipient(fsm.ConcurrentTransitionMixin, models.Model):

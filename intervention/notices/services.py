@@ -134,6 +134,7 @@ def notice_extend_compliance_period(
         subject=_("Compliance period extended: %(notice)s") % {"notice": notice.title},
         lines=[why, *obligation_services.describe_moves(moved)],
         owners={Owner.COUNCIL},
+        by=by,
     )
     return [obligation for obligation, _earlier in moved]
 
@@ -204,6 +205,7 @@ def notice_change_board_report_schedule(
         subject=_("Board report schedule changed: %(notice)s") % {"notice": notice.title},
         lines=[why, *obligation_services.describe_owed(o for o in changed if o.state in LIVE_STATES)],
         owners={Owner.COUNCIL},
+        by=by,
     )
     return notice
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import replace
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
@@ -22,9 +23,12 @@ from accounts.forms import ReasonForm
 from accounts.history import history_page
 from accounts.permissions import has_casework_role, has_role, is_official
 from accounts.web import paginate
+from inspections.check_answers import CheckAnswers
 from intervention import permissions, selectors, services
 from intervention.calendars import WorkingCalendar
+from intervention.casework import selectors as casework_selectors
 from intervention.choices import CaseState, NoticeState, ObligationKind, Owner
+from intervention.corrections import selectors as correction_selectors
 from intervention.models import Obligation, RequirementVariation, WarningNotice
 from intervention.notices.forms import BoardScheduleForm, ExtendComplianceForm, NoticeFilterForm
 from intervention.obligations import selectors as obligation_selectors
@@ -178,6 +182,8 @@ def notice_page(notice: WarningNotice, *, user, today: datetime.date) -> dict:
         "close_blocked": close_blocked,
         "requirements": requirements,
         "plan": plan,
+        # Why the plan or a report stands returned (on each obligation), and the files sent.
+        **casework_selectors.notice_documents(plan, obligations),
         "milestones": list(plan.milestones.order_by("due_on", "pk")) if plan else [],
         "can_add_milestones": bool(plan)
         and notice.case.state == CaseState.OPEN
@@ -194,6 +200,7 @@ def notice_page(notice: WarningNotice, *, user, today: datetime.date) -> dict:
         "variations": list(notice.variations.all()),
         "followed_by": list(notice.followed_by.all()),
         "powers": list(notice.powers.all()),
+        "corrections": correction_selectors.for_notice(notice, user, owed=own),
         "today": today,
     }
 
@@ -211,7 +218,7 @@ def inspection_url(notice: WarningNotice) -> str:
 # The notice --------------------------------------------------------------------------------
 
 
-def _notice_action(request, pk, *, transition, form, service, message, template, context=None):
+def _notice_action(request, pk, *, transition, form, service, message, template, context=None, check=None):
     notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
     return act(
         request,
@@ -224,6 +231,7 @@ def _notice_action(request, pk, *, transition, form, service, message, template,
         back_url=notice_url(notice.pk),
         template=template,
         context={"notice": notice, **(context or {})},
+        check=check and replace(check, caption=f"{notice.case.council.name}: {notice.title}"),
     )
 
 
@@ -292,6 +300,9 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
         service=services.notice_close_as_complied,
         message=_("The notice has been closed as complied."),
         template="intervention/notice_close.html",
+        check=CheckAnswers(
+            heading=_("Close the notice as complied"), button=_("Confirm and close the notice")
+        ),
     )
 
 

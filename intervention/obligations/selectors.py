@@ -35,7 +35,7 @@ from ..choices import (
     ObligationStatus,
     Owner,
 )
-from ..models import Obligation, Requirement, facts_of
+from ..models import Obligation, Requirement, WarningNotice, facts_of
 from . import status as rules
 
 if TYPE_CHECKING:
@@ -207,3 +207,98 @@ def history_of(request, obligations: QuerySet[Obligation], *, param: str = "owed
     return history_page(
         request, history, param=param, subject=lambda record: names.get(record.id, ""), hidden={"position"}
     )
+
+
+# What is next on each notice (the home pages) ----------------------------------------------------
+
+NEXT_STEP_ROWS = 50
+# What comes first when a notice has several things open: the most pressing, then the earliest due.
+NEXT_STEP_ORDER = (rules.OVERDUE, rules.DUE_TODAY, rules.DUE_SOON, rules.SUBMITTED, rules.NOT_DUE)
+
+
+@dataclass
+class NextStep:
+    """The next thing owed under a notice in force, and who has to act on it."""
+
+    notice: WarningNotice
+    obligation: Obligation | None  # None: nothing is open under the notice
+
+    @property
+    def status(self) -> rules.Status | None:
+        return self.obligation.status if self.obligation is not None else None
+
+    @property
+    def acts(self) -> str:
+        """Who acts next: Owner.MINISTERS (Welsh Government) or Owner.COUNCIL.
+
+        Welsh Government acts on its own duties and on what the council submitted for review.
+        """
+        if self.obligation is None:
+            return ""
+        if self.obligation.owner == Owner.MINISTERS or self.status.code == rules.SUBMITTED:
+            return Owner.MINISTERS
+        return Owner.COUNCIL
+
+    @property
+    def acts_label(self) -> str:
+        if not self.acts:
+            return ""
+        return _("Welsh Government") if self.acts == Owner.MINISTERS else self.notice.case.council.name
+
+    @property
+    def rank(self) -> tuple:
+        if self.status is None:
+            return (len(NEXT_STEP_ORDER), datetime.date.max)
+        return (NEXT_STEP_ORDER.index(self.status.code), self.status.due_on or datetime.date.max)
+
+
+def _next_step_key(obligation: Obligation) -> tuple:
+    status = obligation.status
+    return (
+        NEXT_STEP_ORDER.index(status.code),
+        status.due_on is None,
+        status.due_on or datetime.date.min,
+        obligation.position,
+        obligation.pk,
+    )
+
+
+def next_steps(
+    user: User,
+    *,
+    today: datetime.date,
+    calendar: calendars.WorkingCalendar | None = None,
+    limit: int = NEXT_STEP_ROWS,
+) -> tuple[list[NextStep], int]:
+    """Return, for each notice in force `user` follows, its next step (most pressing first), and how many.
+
+    An official: every notice in force, what councils owe and the Ministers' own duties. A council
+    officer: their council's notices, what the council owes (Welsh Government acts next on what it
+    submitted). Statuses come from obligations/status.py; a fixed number of queries.
+    """
+    notices = selectors.notices_for_user(user).filter(state=NoticeState.ISSUED)
+    if has_role(user, Role.COUNCIL_OFFICER) and not is_official(user):
+        notices = notices.filter(case__council_id=user.organisation_id)
+    elif not is_official(user):
+        return [], 0
+    notices = notices.order_by("-given_on", "-id")
+    shown = list(notices[:limit])
+    total = notices.count() if len(shown) == limit else len(shown)
+    if not shown:
+        return [], 0
+    ids = [notice.pk for notice in shown]
+    owed = Obligation.objects.filter(
+        Q(notice__in=ids, carried_to__isnull=True) | Q(carried_to__in=ids), kind__in=NOTICE_KINDS
+    ).filter(open_q(today=today))
+    if not is_official(user):
+        owed = owed.filter(owner=Owner.COUNCIL)
+    by_notice: dict[int, list[Obligation]] = defaultdict(list)
+    for obligation in with_status(owed.select_related(*RELATED), today=today, calendar=calendar):
+        if obligation.status.code in NEXT_STEP_ORDER:
+            by_notice[obligation.carried_to_id or obligation.notice_id].append(obligation)
+    steps = [
+        NextStep(notice, min(by_notice[notice.pk], key=_next_step_key) if by_notice[notice.pk] else None)
+        for notice in shown
+    ]
+    steps.sort(key=lambda step: step.rank)
+    return steps, total

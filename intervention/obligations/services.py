@@ -477,6 +477,7 @@ def settle_when_notice_ends(
             subject=_("No longer required: %(notice)s") % {"notice": notice.title},
             lines=[reason, *(_("No longer required: %(what)s") % {"what": o.label} for o in settled)],
             owners={Owner.COUNCIL},
+            by=by,
         )
     return settled
 
@@ -635,7 +636,7 @@ def non_working_day_save(
         undone = _("%(date)s is no longer a non-working day") % {"date": calendars.format_date(previous)}
         moved += recompute_for_day(previous, by=by, why=undone)
     moved += recompute_for_day(day.day, by=by, why=why)
-    _tell_moves(moved, why)
+    _tell_moves(moved, why, by=by)
     return moved
 
 
@@ -654,11 +655,11 @@ def non_working_day_delete(
     day._change_reason = "admin delete"
     day.delete()
     moved = recompute_for_day(date, by=by, why=why)
-    _tell_moves(moved, why)
+    _tell_moves(moved, why, by=by)
     return moved
 
 
-def _tell_moves(moved: list[tuple[Obligation, datetime.date | None]], why: str) -> None:
+def _tell_moves(moved: list[tuple[Obligation, datetime.date | None]], why: str, *, by: User | None) -> None:
     by_notice: dict[int, list[tuple[Obligation, datetime.date | None]]] = {}
     for obligation, previous in moved:
         by_notice.setdefault(obligation.notice_id, []).append((obligation, previous))
@@ -669,4 +670,5 @@ def _tell_moves(moved: list[tuple[Obligation, datetime.date | None]], why: str) 
             subject=_("Dates moved: %(notice)s") % {"notice": notice.title},
             lines=[why, *describe_moves(moves)],
             owners={o.owner for o, _p in moves},
+            by=by,
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from inspections.check_answers import CheckAnswers
 from intervention import permissions
 from intervention.choices import ObligationKind
 from intervention.models import Obligation
@@ -27,6 +28,7 @@ HEADINGS = {
 
 def record_done_page(request: HttpRequest, obligation: Obligation) -> HttpResponse:
     anchor = "ministers-duties" if obligation.is_ministers else "owed"
+    heading = HEADINGS.get(obligation.kind, _("Record as done"))
     return act(
         request,
         obj=obligation,
@@ -37,11 +39,12 @@ def record_done_page(request: HttpRequest, obligation: Obligation) -> HttpRespon
         success_message=_("Recorded as done: %(what)s.") % {"what": obligation.label},
         back_url=notice_url(obligation.notice_id, anchor),
         template="intervention/obligation_record_done.html",
-        context={
-            "obligation": obligation,
-            "notice": obligation.notice,
-            "heading": HEADINGS.get(obligation.kind, _("Record as done")),
-        },
+        context={"obligation": obligation, "notice": obligation.notice, "heading": heading},
+        check=CheckAnswers(
+            heading=f"{heading}: {obligation.label}",
+            button=_("Confirm and record"),
+            caption=f"{obligation.notice.case.council.name}: {obligation.notice.title}",
+        ),
     )
 
 

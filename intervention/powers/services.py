@@ -43,6 +43,7 @@ from ..models import (
     Requirement,
     WarningNotice,
 )
+from ..notifications import services as notification_services
 from ..obligations import services as obligation_services
 
 if TYPE_CHECKING:
@@ -295,6 +296,7 @@ def direction_give(
         direction._history_user, direction._change_reason = by, "given: functions concerned"
         direction.functions.set(functions)
         del direction._history_user, direction._change_reason
+    notification_services.direction_given(direction, by=by)
     return direction
 
 

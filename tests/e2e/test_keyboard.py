@@ -166,6 +166,10 @@ def test_official_records_laying_with_the_keyboard(notice_just_given, browser_us
     page.keyboard.type("Laid before the National Assembly for Wales, 7 November 2017")
     press_and_wait(b, "Enter")  # Enter in a text box sends the form
 
+    assert "Check your answers" in b.main_text()  # a permanent record: checked before it is made
+    tab_to(page, text="Confirm and record")
+    press_and_wait(b, "Enter")
+
     assert_success_banner_has_focus(page)
     text = b.main_text()
     assert "Recorded as done: Lay a copy of the notice before the National Assembly for Wales" in text

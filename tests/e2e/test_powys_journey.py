@@ -140,6 +140,8 @@ def inspector_publishes_the_report(b, journey: Journey):
     assert "Publish the report" in b.main_text()
     b.fill_date("Date the report was published", PUBLISHED_ON)
     b.submit("Publish report")
+    assert "Check your answers" in b.main_text()  # a permanent record: the answers are checked first
+    b.submit("Confirm and publish the report")
     text = b.main_text()
     assert "The report has been published." in text
     assert "Its contents are part of the record and cannot be changed." in text
@@ -209,9 +211,11 @@ def official_drafts_the_notice(b, journey: Journey):
     assert "The functions have been saved." in b.main_text()
 
     b.click("Action required of the council")
-    b.submit("Start from the Powys 2017 requirements (a) to (g)")
+    # The Powys requirements are a template an administrator keeps (load_demo records it).
+    page.get_by_label("Powys 2017 warning notice: requirements (a) to (g)").check()
+    b.submit("Add the template's requirements")
     text = b.main_text()
-    assert "The Powys 2017 requirements (a) to (g) have been added." in text
+    assert "The requirements of “Powys 2017 warning notice: requirements (a) to (g)” have been added." in text
     assert "to appoint an Improvement Board" in text
     b.click("Return to the task list")
 
@@ -261,6 +265,8 @@ def official_previews_and_issues(b, journey: Journey):
     assert "20 working days after" in deadlines
     given_on = b.page.get_by_role("group", name="Date the notice is given")
     assert given_on.get_by_label("Day").input_value() == str(timezone.localdate().day)
+    b.submit("Issue the notice")
+    assert "Check your answers" in b.main_text()
     b.submit("Issue the notice")
     text = b.main_text()
     assert "The warning notice has been issued and its deadlines have been set." in text
@@ -325,6 +331,7 @@ def official_decides(b, journey: Journey, letter: str, *, accept: bool, reason: 
         b.submit("Accept")
         b.page.get_by_label("Note (optional)").fill(f"E2E: requirement ({letter}) is met.")
         b.submit("Accept")
+        b.submit("Confirm and accept")
         assert f"Requirement ({letter}) has been accepted." in b.main_text()
     else:
         b.submit("Return to the council")
@@ -429,6 +436,8 @@ def the_plan_is_agreed_and_the_board_reports(b, journey: Journey):
     b.click("Record agreement with the Board")
     b.fill_date("Date the plan was agreed with the Improvement Board", TODAY)
     b.submit("Record agreement")
+    assert "Check your answers" in b.main_text()
+    b.submit("Confirm and record")
     text = b.main_text()
     assert "The improvement plan has been recorded as agreed." in text
     rows = b.page.locator(".govuk-summary-list__row")
@@ -446,6 +455,8 @@ def official_closes_as_complied(b, journey: Journey):
         "E2E: every requirement is accepted and the improvement plan is agreed."
     )
     b.submit("Close as complied")
+    assert "Check your answers" in b.main_text()  # a permanent record: checked before it is made
+    b.submit("Confirm and close the notice")
     text = b.main_text()
     assert "The notice has been closed as complied." in text
     assert "Complied" in text and "E2E: every requirement is accepted" in text

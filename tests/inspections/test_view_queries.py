@@ -11,12 +11,16 @@ from inspections.choices import FindingKind, FindingTheme, InspectionState
 from inspections.models import Finding, Inspection, Recommendation, StatutoryFunction
 from tests.factories import InspectionFactory, StatutoryFunctionFactory
 
-# Each budget: session, user and the person's organisation (3), then the page's own queries.
-LIST_BUDGET = 6  # + count, page of inspections, councils for the filter
-DETAIL_BUDGET = 9  # + inspection, fieldwork, findings, their functions, recommendations, their findings
+# Each budget: session, user and the person's organisation (3), the unread notifications count in
+# the header (1), then the page's own queries.
+LIST_BUDGET = 7  # + count, page of inspections, councils for the filter
+# + inspection, fieldwork, the intervention cases it belongs to, findings, their functions,
+# recommendations, their findings; the warning notices that cite it and (inspectors and officials)
+# its escalations that reached nobody at the council (intervention's casework_links tag)
+DETAIL_BUDGET = 13
 # + inspection; then for its own history, its findings' and its recommendations': a count and a page
 # each (6); council and lead names
-HISTORY_BUDGET = 12
+HISTORY_BUDGET = 13
 
 SIZES = [5, 500]
 
@@ -136,10 +140,10 @@ def test_history(client, people, inspection, rows, role, django_assert_max_num_q
 # Form pages whose choices grow: statutory functions for a finding, findings for a recommendation.
 # + inspection (editing_view); the finding or recommendation (edit pages); then the choices.
 FORM_BUDGETS = {
-    "finding_add": 5,  # + the functions offered
-    "finding_edit": 7,  # + the finding, the functions it cites, the functions offered
-    "recommendation_add": 5,  # + the findings offered
-    "recommendation_edit": 7,  # + the recommendation, the findings it rests on, the findings offered
+    "finding_add": 6,  # + the functions offered
+    "finding_edit": 8,  # + the finding, the functions it cites, the functions offered
+    "recommendation_add": 6,  # + the findings offered
+    "recommendation_edit": 8,  # + the recommendation, the findings it rests on, the findings offered
 }
 
 

@@ -113,7 +113,7 @@ GOOD_POST = {
     "recommendation_delete": {"reason": ""},
     "start_fieldwork": {"reason": ""},
     "issue_draft": {"on_0": "5", "on_1": "9", "on_2": "2017"},
-    "publish": {"on_0": "17", "on_1": "10", "on_2": "2017"},
+    "publish": {"on_0": "17", "on_1": "10", "on_2": "2017", "check_answers": "confirmed"},
     "withdraw": {"reason": "Stopped."},
 }
 
@@ -355,7 +355,10 @@ class TestCreate:
     @pytest.mark.parametrize(
         "overrides, message",
         [
-            ({"fieldwork_1_ends_on_0": "31", "fieldwork_1_ends_on_1": "2"}, "The date must be a real date"),
+            (
+                {"fieldwork_1_ends_on_0": "31", "fieldwork_1_ends_on_1": "2"},
+                "First fieldwork period: last day must be a real date",
+            ),
             ({"fieldwork_1_ends_on_1": "5"}, "The last day must be the same as or after the first day"),
             (
                 {"fieldwork_2_ends_on_0": "", "fieldwork_2_ends_on_1": "", "fieldwork_2_ends_on_2": ""},
@@ -639,7 +642,7 @@ class TestTransitions:
         client_for(client, inspector)
         page = client.get(url).content.decode()
         assert "part of the record: they cannot be changed afterwards" in page
-        response = client.post(url, GOOD_POST["publish"])
+        response = client.post(url, {"check_answers": "confirmed", **GOOD_POST["publish"]})
         assert response.status_code == 302
         inspection.refresh_from_db()
         assert (inspection.state, inspection.published_on) == (
@@ -668,10 +671,19 @@ class TestTransitions:
     @pytest.mark.parametrize(
         "data, message",
         [
-            ({"on_0": "31", "on_1": "2", "on_2": "2017"}, "The date must be a real date"),
+            (
+                {"on_0": "31", "on_1": "2", "on_2": "2017"},
+                "Date the draft report was issued must be a real date",
+            ),
             ({"on_0": "", "on_1": "", "on_2": ""}, "Enter the date the draft report was issued"),
-            ({"on_0": "5", "on_1": "", "on_2": "2017"}, "The date must include a day, month and year"),
-            ({"on_0": "1", "on_1": "1", "on_2": "2199"}, "The date must be today or in the past"),
+            (
+                {"on_0": "5", "on_1": "", "on_2": "2017"},
+                "Date the draft report was issued must include a month",
+            ),
+            (
+                {"on_0": "1", "on_1": "1", "on_2": "2199"},
+                "Date the draft report was issued must be today or in the past",
+            ),
         ],
     )
     def test_bad_draft_dates_are_errors(self, client, inspector, inspection, data, message):
@@ -691,11 +703,16 @@ class TestTransitions:
         client_for(client, inspector)
         assert (
             "Enter why the inspection is being withdrawn"
-            in client.post(url, {"reason": "  "}).content.decode()
+            in client.post(url, {"check_answers": "confirmed", "reason": "  "}).content.decode()
         )
         inspection.refresh_from_db()
         assert inspection.state == InspectionState.FIELDWORK
-        assert client.post(url, {"reason": "The council is being restructured."}).status_code == 302
+        assert (
+            client.post(
+                url, {"check_answers": "confirmed", "reason": "The council is being restructured."}
+            ).status_code
+            == 302
+        )
         inspection.refresh_from_db()
         assert inspection.state == InspectionState.WITHDRAWN
         row = inspection.history.latest()

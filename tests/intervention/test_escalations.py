@@ -866,10 +866,17 @@ def test_home_of_another_council_shows_none(client, finding_escalation, cardiff_
 
 
 def test_officials_see_unacknowledged_escalations_across_wales(client, overdue_escalation, wg_lead):
-    client.force_login(wg_lead)
+    # An official who joined after it was raised is not addressed: it is among those not yet acknowledged.
+    newcomer = UserFactory(username="wg-newcomer", official=True)
+    client.force_login(newcomer)
     response = client.get(reverse("home"))
     assert response.context["escalations_outstanding"] == [overdue_escalation]
     assert "Escalations not yet acknowledged by everyone" in response.content.decode()
+    # An official it is addressed to sees it once: among those awaiting their acknowledgement.
+    client.force_login(wg_lead)
+    response = client.get(reverse("home"))
+    assert [r.escalation for r in response.context["escalations_awaiting_me"]] == [overdue_escalation]
+    assert response.context["escalations_outstanding"] == []
 
 
 # Reminders ---------------------------------------------------------------------------------------

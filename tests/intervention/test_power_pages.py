@@ -190,6 +190,7 @@ def test_official_closes_the_case_and_everything_owed_is_settled(client, officia
     response = client.post(
         url,
         {
+            "check_answers": "confirmed",
             **date_data("on", datetime.date(2020, 11, 2)),
             "minister": "Julie Morgan MS",
             "decision": "The enhanced monitoring arrangements have been removed.",
@@ -212,7 +213,11 @@ def test_official_closes_the_case_and_everything_owed_is_settled(client, officia
     assert "Julie Morgan MS" in page and "Reopen case" in page
     response = client.post(
         reverse("intervention:case_reopen", args=[powys_case.pk]),
-        {**date_data("on", datetime.date(2021, 1, 4)), "reason": "New concerns."},
+        {
+            "check_answers": "confirmed",
+            **date_data("on", datetime.date(2021, 1, 4)),
+            "reason": "New concerns.",
+        },
     )
     powys_case.refresh_from_db()
     assert powys_case.state == CaseState.OPEN

@@ -14,7 +14,10 @@ from accounts.choices import Role
 from accounts.models import Organisation
 from inspections.models import StatutoryFunction
 from intervention.choices import SeniorPosition
-from intervention.models import Ground, SeniorContact
+from intervention.drafting.templates import requirement_template_ensure
+from intervention.models import Ground, RequirementTemplate, SeniorContact
+
+from .texts import REQUIREMENTS
 
 DEMO_PASSWORD = "demo-password-2017"
 
@@ -92,3 +95,19 @@ def ensure_reference_history(by) -> None:
             model.history.bulk_history_create(
                 missing, default_user=by, default_change_reason="reference data"
             )
+
+
+POWYS_TEMPLATE_NAME = "Powys 2017 warning notice: requirements (a) to (g)"
+POWYS_TEMPLATE_DESCRIPTION = (
+    "The seven requirements of the warning notice given to Powys County Council on 17 October 2017, "
+    "in the notice's own words (an interim Director of Social Services, an Improvement Board and its "
+    "monthly reports, an improvement plan agreed with the Board and implemented, and no new "
+    "organisational structures during the plan period)."
+)
+
+
+def ensure_requirement_template(by) -> RequirementTemplate:
+    """Record the Powys 2017 requirements as a template officials may start a notice from, if missing."""
+    return requirement_template_ensure(
+        name=POWYS_TEMPLATE_NAME, description=POWYS_TEMPLATE_DESCRIPTION, items=REQUIREMENTS, by=by
+    )

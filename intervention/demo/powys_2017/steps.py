@@ -11,7 +11,7 @@ from intervention.models import InterventionCase
 
 from . import monitoring, notices
 from .notices import CASE_TITLE, d
-from .people import ensure_reference_history, ensure_users
+from .people import ensure_reference_history, ensure_requirement_template, ensure_users
 
 
 @dataclass
@@ -120,6 +120,7 @@ def load() -> bool:
         return False
     people = ensure_users()
     ensure_reference_history(people["admin"])
+    ensure_requirement_template(people["admin"])
     state = {"people": people, "powys": powys}
     for step in steps():
         step.record(state)

@@ -1,0 +1,1 @@
+"""Notifications: telling the person who acts next that it is their turn."""

@@ -1,0 +1,1 @@
+"""Search across inspections, findings, notices and requirements, scoped like every list."""
