@@ -195,17 +195,17 @@ def test_at_a_glance_shows_what_is_overdue_and_who_acts_next(client, issued_noti
     assert expected and {o.pk for o in overview.overdue} == expected
     who = {o.kind: o.who_acts for o in overview.overdue}
     assert who[ObligationKind.IMPROVEMENT_PLAN] == "Powys County Council"
-    assert who[ObligationKind.LAYING] == "The Welsh Ministers"
+    assert who[ObligationKind.LAYING] == "Welsh Government"
     # Next: the most pressing, as status.series picks it: the longest overdue (the laying, 7 November).
     [work] = overview.next_steps
     assert (work.notice, work.next.kind, work.next.who_acts) == (
         issued_notice,
         ObligationKind.LAYING,
-        "The Welsh Ministers",
+        "Welsh Government",
     )
     page = client.get(case_url(issued_notice.case)).content.decode()
     assert f"{len(expected)} things owed on this case are overdue." in page
-    assert "Who acts next: The Welsh Ministers" in page
+    assert "Who acts next: Welsh Government" in page
 
 
 def test_once_sent_welsh_government_acts_next(client, issued_notice, official, powys_officer):

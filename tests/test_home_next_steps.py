@@ -77,7 +77,10 @@ def test_welsh_government_acts_next_on_what_the_council_submitted(powys_officer,
 
     assert total == 1
     assert steps[0].status.code == status.SUBMITTED
-    assert (steps[0].acts, steps[0].acts_label) == (Owner.MINISTERS, "Welsh Government")
+    assert (steps[0].acts, steps[0].acts_label) == (
+        Owner.MINISTERS,
+        "Welsh Government, to decide on what was sent",
+    )
 
 
 def test_a_notice_with_nothing_open_says_so(client, official, issued_notice):

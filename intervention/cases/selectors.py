@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from inspections import selectors as inspection_selectors
 
 from .. import calendars, selectors
-from ..choices import CaseState, DatePrecision, ObligationKind, ObligationState, Owner
+from ..choices import CaseState, DatePrecision, ObligationKind, ObligationState
 from ..escalations import selectors as escalation_selectors
 from ..models import (
     Appointment,
@@ -314,15 +314,6 @@ def case_arc(
 # The case at a glance ---------------------------------------------------------------------------
 
 
-def who_acts(obligation: Obligation) -> str:
-    """Name who must act next on an open obligation: Welsh Government once it is sent, else its owner."""
-    if obligation.status.code == rules.SUBMITTED:
-        return _("Welsh Government, to decide on what was sent")
-    if obligation.owner == Owner.MINISTERS:
-        return _("The Welsh Ministers")
-    return obligation.notice.case.council.name
-
-
 @dataclass
 class NoticeWork:
     """One notice of the case with what is owed under it and, while any is open, what comes next."""
@@ -377,13 +368,11 @@ def case_overview(
         key = obligation.carried_to_id if obligation.carried_to_id in by_notice else obligation.notice_id
         by_notice[key].append(obligation)
         if obligation.status.is_open:
-            obligation.who_acts = who_acts(obligation)
+            obligation.who_acts = obligation_selectors.who_acts(obligation)
     work = []
     for notice in notices:
         found = by_notice[notice.pk]
-        open_ones = [o for o in found if o.status.is_open]
-        pressing = rules.series(o.status for o in open_ones) if open_ones else None
-        upcoming = next((o for o in open_ones if o.status is pressing), None)
+        upcoming = obligation_selectors.most_pressing(found)
         work.append(NoticeWork(notice=notice, obligations=found, next=upcoming))
     overdue = sorted(
         (o for o in obligations if o.status.code == rules.OVERDUE),

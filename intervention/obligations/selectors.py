@@ -213,7 +213,38 @@ def history_of(request, obligations: QuerySet[Obligation], *, param: str = "owed
 
 NEXT_STEP_ROWS = 50
 # What comes first when a notice has several things open: the most pressing, then the earliest due.
-NEXT_STEP_ORDER = (rules.OVERDUE, rules.DUE_TODAY, rules.DUE_SOON, rules.SUBMITTED, rules.NOT_DUE)
+NEXT_STEP_ORDER = rules.URGENCY
+
+
+def most_pressing(obligations: Iterable[Obligation]) -> Obligation | None:
+    """Return the open obligation to act on first, as status.series ranks them; None if none is open.
+
+    Each obligation carries its status (with_status). Ties keep the order given.
+    """
+    open_ones = [o for o in obligations if o.status.is_open]
+    if not open_ones:
+        return None
+    pressing = rules.series(o.status for o in open_ones)
+    return next(o for o in open_ones if o.status is pressing)
+
+
+def acts_next(obligation: Obligation) -> str:
+    """Return who acts next on an open obligation: Owner.MINISTERS (Welsh Government) or Owner.COUNCIL.
+
+    Welsh Government acts on the Ministers' own duties and on what the council sent for review.
+    """
+    if obligation.owner == Owner.MINISTERS or obligation.status.code == rules.SUBMITTED:
+        return Owner.MINISTERS
+    return Owner.COUNCIL
+
+
+def who_acts(obligation: Obligation) -> str:
+    """Name who acts next on an open obligation, for a page: Welsh Government or the council."""
+    if obligation.status.code == rules.SUBMITTED:
+        return _("Welsh Government, to decide on what was sent")
+    if acts_next(obligation) == Owner.MINISTERS:
+        return _("Welsh Government")
+    return obligation.notice.case.council.name
 
 
 @dataclass
@@ -233,17 +264,11 @@ class NextStep:
 
         Welsh Government acts on its own duties and on what the council submitted for review.
         """
-        if self.obligation is None:
-            return ""
-        if self.obligation.owner == Owner.MINISTERS or self.status.code == rules.SUBMITTED:
-            return Owner.MINISTERS
-        return Owner.COUNCIL
+        return acts_next(self.obligation) if self.obligation is not None else ""
 
     @property
     def acts_label(self) -> str:
-        if not self.acts:
-            return ""
-        return _("Welsh Government") if self.acts == Owner.MINISTERS else self.notice.case.council.name
+        return who_acts(self.obligation) if self.obligation is not None else ""
 
     @property
     def rank(self) -> tuple:
@@ -252,15 +277,9 @@ class NextStep:
         return (NEXT_STEP_ORDER.index(self.status.code), self.status.due_on or datetime.date.max)
 
 
-def _next_step_key(obligation: Obligation) -> tuple:
-    status = obligation.status
-    return (
-        NEXT_STEP_ORDER.index(status.code),
-        status.due_on is None,
-        status.due_on or datetime.date.min,
-        obligation.position,
-        obligation.pk,
-    )
+def _in_order(obligation: Obligation) -> tuple:
+    """The order of a notice's obligations, so that of equally pressing ones the first is chosen."""
+    return (obligation.position, obligation.pk)
 
 
 def next_steps(
@@ -296,9 +315,6 @@ def next_steps(
     for obligation in with_status(owed.select_related(*RELATED), today=today, calendar=calendar):
         if obligation.status.code in NEXT_STEP_ORDER:
             by_notice[obligation.carried_to_id or obligation.notice_id].append(obligation)
-    steps = [
-        NextStep(notice, min(by_notice[notice.pk], key=_next_step_key) if by_notice[notice.pk] else None)
-        for notice in shown
-    ]
+    steps = [NextStep(notice, most_pressing(sorted(by_notice[notice.pk], key=_in_order))) for notice in shown]
     steps.sort(key=lambda step: step.rank)
     return steps, total

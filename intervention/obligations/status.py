@@ -144,7 +144,8 @@ def _owed(
 # Several obligations answering one requirement (the monthly Board reports for (c)) ---------------
 
 # The order in which a series shows its most pressing member.
-_URGENCY = (OVERDUE, DUE_TODAY, DUE_SOON, SUBMITTED, NOT_DUE)
+# The order of urgency of what is open: what to act on first, wherever that is asked.
+URGENCY = (OVERDUE, DUE_TODAY, DUE_SOON, SUBMITTED, NOT_DUE)
 
 
 def series(statuses: Iterable[Status]) -> Status:
@@ -158,7 +159,7 @@ def series(statuses: Iterable[Status]) -> Status:
     statuses = list(statuses)
     if not statuses:
         return Status(NOT_DUE)
-    for code in _URGENCY:
+    for code in URGENCY:
         found = [s for s in statuses if s.code == code]
         if found:
             return min(found, key=lambda s: (s.due_on is None, s.due_on or datetime.date.min))
