@@ -81,6 +81,8 @@ def test_a_notice_given_tells_the_councils_officers_and_senior_contacts_and_nobo
     )
     assert told.path == reverse("intervention:notice_detail", args=[notice.pk])
     assert "Powys County Council" in told.subject and notice.title in told.subject
+    # What is owed, by whom, in a sentence that keeps the Ministers' capitals.
+    assert "owed by the council:" in told.body and "owed by the Welsh Ministers:" in told.body
     assert len(of_kind(senior, K.NOTICE_ISSUED)) == 1
     # Not the official who gave it, and nothing at all to another council.
     assert of_kind(official, K.NOTICE_ISSUED) == []

@@ -589,6 +589,12 @@ def describe_moves(moves: Iterable[tuple[Obligation, datetime.date | None]]) -> 
     ]
 
 
+def _owner_in_a_sentence(obligation: Obligation) -> str:
+    """The owner as it reads inside a sentence: "the council", "the Welsh Ministers" (names keep capitals)."""
+    owner = str(obligation.get_owner_display())
+    return owner[:1].lower() + owner[1:]
+
+
 def describe_owed(obligations: Iterable[Obligation]) -> list[str]:
     """Say, one line each, what is owed by whom and when."""
     lines = []
@@ -600,7 +606,7 @@ def describe_owed(obligations: Iterable[Obligation]) -> list[str]:
         )
         lines.append(
             _("%(what)s, owed by %(owner)s: %(due)s")
-            % {"what": obligation.label, "owner": obligation.get_owner_display().lower(), "due": due}
+            % {"what": obligation.label, "owner": _owner_in_a_sentence(obligation), "due": due}
         )
     return lines
 
