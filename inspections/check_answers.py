@@ -14,6 +14,7 @@ session for this page, so Change and Back show the form filled in as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -168,11 +169,11 @@ def run_checked(
         )
     if not form.is_valid():
         return None
-    try:
+    # A move refused for permission or state is left to the confirming POST, which refuses it as
+    # every page does (403, or a message); a refusal of the answers themselves shows on the form.
+    with contextlib.suppress(PermissionDenied, fsm.TransitionNotAllowed, fsm.ConcurrentTransition):
         if _would_refuse(action, form):
             return None
-    except (PermissionDenied, fsm.TransitionNotAllowed, fsm.ConcurrentTransition):
-        pass  # the confirmed POST refuses it as every page does (403, or a message)
     page = change_url or request.path
     _remember(request, page)
     context = {
